@@ -1,0 +1,113 @@
+package io.ergate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A state store in this process's memory: the latest state of each job, by id. Jobs without an id
+ * are not kept. Everything is lost when the process ends; use it for tests, development and jobs
+ * that may be lost.
+ * <p>
+ * To keep memory bounded it forgets the oldest jobs in a final status once more than
+ * {@code maxFinishedJobs} of them are kept (default 100,000).
+ */
+public final class InMemoryStateStore implements QueryableStateStore {
+
+	private final Map<Object, Entry> jobs = new ConcurrentHashMap<>();
+
+	private final ConcurrentLinkedQueue<Object> finished = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong finishedCount = new AtomicLong();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final int maxFinishedJobs;
+
+	/**
+	 * Creates a store keeping up to 100,000 finished jobs.
+	 */
+	public InMemoryStateStore() {
+		this(100_000);
+	}
+
+	/**
+	 * Creates a store keeping up to the given number of finished jobs.
+	 * @param maxFinishedJobs how many jobs in a final status to keep before forgetting the oldest
+	 */
+	public InMemoryStateStore(int maxFinishedJobs) {
+		if (maxFinishedJobs < 1) {
+			throw new IllegalArgumentException("maxFinishedJobs must be 1 or more, was " + maxFinishedJobs);
+		}
+		this.maxFinishedJobs = maxFinishedJobs;
+	}
+
+	@Override
+	public void update(Job job) {
+		Object id = job.id();
+		if (id == null) {
+			return;
+		}
+		Entry previous = this.jobs.get(id);
+		long created = (previous != null) ? previous.created : this.sequence.incrementAndGet();
+		this.jobs.put(id, new Entry(job, created));
+		if (job.status().isFinal() && (previous == null || !previous.job.status().isFinal())) {
+			this.finished.add(id);
+			if (this.finishedCount.incrementAndGet() > this.maxFinishedJobs) {
+				Object oldest = this.finished.poll();
+				if (oldest != null) {
+					this.finishedCount.decrementAndGet();
+					this.jobs.computeIfPresent(oldest, (key, entry) -> entry.job.status().isFinal() ? null : entry);
+				}
+			}
+		}
+	}
+
+	@Override
+	public Optional<Job> findById(Object id) {
+		Entry entry = this.jobs.get(id);
+		return (entry != null) ? Optional.of(entry.job) : Optional.empty();
+	}
+
+	@Override
+	public List<Job> findJobs(@Nullable String workflowName, @Nullable JobStatus status, int offset, int limit) {
+		List<Entry> matching = new ArrayList<>();
+		for (Entry entry : this.jobs.values()) {
+			if ((workflowName == null || workflowName.equals(entry.job.workflowName()))
+					&& (status == null || status == entry.job.status())) {
+				matching.add(entry);
+			}
+		}
+		matching.sort(Comparator.comparingLong((Entry entry) -> entry.created).reversed());
+		return matching.stream().skip(Math.max(0, offset)).limit(Math.max(0, limit)).map((entry) -> entry.job).toList();
+	}
+
+	@Override
+	public Map<JobStatus, Long> countByStatus() {
+		Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+		for (Entry entry : this.jobs.values()) {
+			counts.merge(entry.job.status(), 1L, Long::sum);
+		}
+		return counts;
+	}
+
+	/**
+	 * Returns how many jobs are kept.
+	 * @return the count
+	 */
+	public int size() {
+		return this.jobs.size();
+	}
+
+	private record Entry(Job job, long created) {
+	}
+
+}

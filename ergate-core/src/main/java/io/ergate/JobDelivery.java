@@ -1,0 +1,46 @@
+package io.ergate;
+
+/**
+ * A job taken from a {@link ReliableJobQueue}, owned by the worker until it completes, acknowledges or
+ * releases it. Exactly one of those methods is called, once.
+ */
+public interface JobDelivery {
+
+	/**
+	 * Returns the delivered job.
+	 * @return the job
+	 */
+	Job job();
+
+	/**
+	 * Returns how many times this job has been delivered in its current state: 1 the first time, more
+	 * when an earlier worker died or gave the job back before completing it.
+	 * @return the delivery count, 1 or more
+	 */
+	default int deliveryCount() {
+		return 1;
+	}
+
+	/**
+	 * Records the job's new state in the store, puts it on the queue when its status is not final, and
+	 * acknowledges this delivery. Where the queue and the store share one transactional resource, the
+	 * three happen atomically; otherwise in that order, so a crash in between re-runs the step rather
+	 * than losing the job.
+	 * @param newState the job's state after its step (or {@link JobStatus#SCHEDULED} when it was
+	 * taken too early)
+	 * @param stateStore the store to record it in
+	 */
+	void complete(Job newState, StateStore stateStore);
+
+	/**
+	 * Acknowledges this delivery without handing the job on: the job leaves the queue.
+	 */
+	void acknowledge();
+
+	/**
+	 * Gives the job back untouched, to be delivered again (for example when the worker stops before
+	 * running it).
+	 */
+	void release();
+
+}

@@ -1,0 +1,84 @@
+package io.ergate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The status of a {@link Job}.
+ * <p>
+ * On the wire a status is written as its name ({@code "QUEUED"}); it is read from its name or
+ * from the integer code the original Python Ergate uses ({@code 2}).
+ */
+public enum JobStatus {
+
+	/** Waiting for its {@code requested_start_time}. */
+	SCHEDULED(1),
+
+	/** Waiting on the queue for a worker to run its next step. */
+	QUEUED(2),
+
+	/** A worker is running one of its steps. */
+	RUNNING(3),
+
+	/** Every step it had to run has run. Final. */
+	COMPLETED(4),
+
+	/** A step threw an unexpected exception, or the job could not be run. Final. */
+	FAILED(5),
+
+	/** A step threw {@link AbortJob}. Final. */
+	ABORTED(6);
+
+	private static final JobStatus[] BY_CODE = values();
+
+	private final int code;
+
+	JobStatus(int code) {
+		this.code = code;
+	}
+
+	/**
+	 * Returns the integer code the original Python Ergate uses for this status.
+	 * @return the code, from 1 ({@link #SCHEDULED}) to 6 ({@link #ABORTED})
+	 */
+	public int code() {
+		return this.code;
+	}
+
+	/**
+	 * Tells whether a job in this status is done: it is never put on the queue again.
+	 * @return {@code true} for {@link #COMPLETED}, {@link #FAILED} and {@link #ABORTED}
+	 */
+	public boolean isFinal() {
+		return this == COMPLETED || this == FAILED || this == ABORTED;
+	}
+
+	/**
+	 * Returns the status with the given Python code.
+	 * @param code a code from 1 to 6
+	 * @return the status, or {@code null} when no status has that code
+	 */
+	public static @Nullable JobStatus fromCode(int code) {
+		return (code >= 1 && code <= BY_CODE.length) ? BY_CODE[code - 1] : null;
+	}
+
+	/**
+	 * Returns the status named by the given text: its name (any case) or its Python code.
+	 * @param text a name such as {@code "QUEUED"} or a code such as {@code "2"}
+	 * @return the status, or {@code null} when the text names none
+	 */
+	public static @Nullable JobStatus parse(String text) {
+		String trimmed = text.trim();
+		for (JobStatus status : BY_CODE) {
+			if (status.name().equalsIgnoreCase(trimmed)) {
+				return status;
+			}
+		}
+		try {
+			return fromCode(Integer.parseInt(trimmed));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.ergate;
+
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Converts job payloads (inputs, contexts) to the types steps ask for. Immutable values of the
+ * requested type are passed as they are; anything else goes through Jackson, which makes a deep copy.
+ */
+final class PayloadConverter {
+
+	private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class, Double.class,
+			Float.class, Short.class, Byte.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class,
+			Instant.class, UUID.class);
+
+	private final JsonMapper mapper;
+
+	PayloadConverter(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	JavaType type(Type type) {
+		return this.mapper.getTypeFactory().constructType(type);
+	}
+
+	@Nullable Object convert(@Nullable Object value, JavaType type, String what) {
+		Class<?> raw = type.getRawClass();
+		if (value == null) {
+			if (raw.isPrimitive()) {
+				throw new IllegalArgumentException(what + " is null, which a " + raw.getName()
+						+ " cannot hold: declare the parameter with a wrapper type such as " + wrapperName(raw));
+			}
+			return null;
+		}
+		Class<?> valueClass = value.getClass();
+		if (IMMUTABLE.contains(valueClass) || valueClass.isEnum()) {
+			if (raw.isInstance(value) || (raw.isPrimitive() && wrapperName(raw).equals(valueClass.getSimpleName()))) {
+				return value;
+			}
+		}
+		try {
+			return this.mapper.convertValue(value, type);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(what + " (" + valueClass.getName() + ") cannot be converted to "
+					+ type.toCanonical() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String wrapperName(Class<?> primitive) {
+		return switch (primitive.getName()) {
+			case "int" -> "Integer";
+			case "char" -> "Character";
+			default -> Character.toUpperCase(primitive.getName().charAt(0)) + primitive.getName().substring(1);
+		};
+	}
+
+}

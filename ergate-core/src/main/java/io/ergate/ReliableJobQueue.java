@@ -1,0 +1,46 @@
+package io.ergate;
+
+/**
+ * A {@link JobQueue} that keeps a job until its step has been handled: the contract durable queues
+ * implement, and that the engine uses when a queue offers it.
+ * <p>
+ * The engine {@linkplain #take() takes} a {@link JobDelivery}, runs the step, and then
+ * {@linkplain JobDelivery#complete(Job, StateStore) completes} the delivery with the job's new state:
+ * the queue records that state in the store, puts the successor when the job is not final, and only
+ * then acknowledges the delivery. If the worker dies at any point before that, the queue delivers the
+ * job again, to this or another worker.
+ * <p>
+ * <b>Guarantee: at-least-once per step.</b> No job is lost, and every step runs at least once; a step
+ * whose worker died after the step ran but before the delivery was completed runs again. Steps should
+ * therefore be idempotent, or tolerate running twice.
+ * <p>
+ * A reliable queue must also honour {@link Job#requestedStartTime()}: a job put with a future start
+ * time is not delivered before it.
+ */
+public interface ReliableJobQueue extends JobQueue {
+
+	/**
+	 * Takes the next job, blocking until one is available. The job stays owned by the queue until the
+	 * delivery is completed, released or rejected.
+	 * @return the delivery
+	 * @throws InterruptedException when the waiting thread is interrupted: the worker stops
+	 */
+	JobDelivery take() throws InterruptedException;
+
+	/**
+	 * Takes the next job and acknowledges it at once, as a plain {@link JobQueue} does: the job is
+	 * lost if the caller dies before putting its successor. The engine uses {@link #take()} instead.
+	 */
+	@Override
+	default Job getOne() throws InterruptedException {
+		JobDelivery delivery = take();
+		delivery.acknowledge();
+		return delivery.job();
+	}
+
+	@Override
+	default boolean supportsDelayedDelivery() {
+		return true;
+	}
+
+}

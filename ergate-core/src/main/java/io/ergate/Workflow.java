@@ -1,0 +1,233 @@
+package io.ergate;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named, ordered list of steps. A job executes a workflow one step at a time.
+ * <p>
+ * Define one with the builder:
+ * <pre>{@code
+ * Workflow workflow = Workflow.builder("my_first_workflow")
+ *     .step("step_1", Integer.class, in -> in + 1)
+ *     .step("step_2", Integer.class, in -> {
+ *         System.out.println("Received " + in);
+ *         return null;
+ *     })
+ *     .build();
+ * }</pre>
+ * or with annotations on a plain class ({@link ErgateWorkflow}, {@link Step}) and
+ * {@link #from(Object)}.
+ */
+public final class Workflow {
+
+	private final String name;
+
+	private final List<WorkflowStep> steps;
+
+	private Workflow(String name, List<WorkflowStep> steps) {
+		this.name = name;
+		this.steps = List.copyOf(steps);
+	}
+
+	/**
+	 * Starts a workflow definition.
+	 * @param name the workflow's name, unique among registered workflows
+	 * @return a builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * Reads a workflow from an instance of a class annotated {@link ErgateWorkflow}: its
+	 * {@link Step} methods, in ascending order.
+	 * @param instance the workflow object; its step methods are called on it
+	 * @return the workflow
+	 * @throws InvalidDefinitionException when the class is not annotated, has no steps, or two steps
+	 * share an order or a name
+	 */
+	public static Workflow from(Object instance) {
+		Class<?> type = userClass(instance.getClass());
+		ErgateWorkflow annotation = type.getAnnotation(ErgateWorkflow.class);
+		if (annotation == null) {
+			throw new InvalidDefinitionException(
+					type.getName() + " is not annotated @ErgateWorkflow: add @ErgateWorkflow(\"workflow_name\") to it");
+		}
+		List<Method> methods = new ArrayList<>();
+		for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+			for (Method method : c.getDeclaredMethods()) {
+				if (method.isAnnotationPresent(Step.class) && !method.isBridge()) {
+					methods.add(method);
+				}
+			}
+		}
+		methods.sort(Comparator.comparingInt((Method m) -> m.getAnnotation(Step.class).order()));
+		Builder builder = builder(annotation.value());
+		Method previous = null;
+		for (Method method : methods) {
+			Step step = method.getAnnotation(Step.class);
+			if (previous != null && previous.getAnnotation(Step.class).order() == step.order()) {
+				throw new InvalidDefinitionException("Workflow \"" + annotation.value() + "\": steps "
+						+ previous.getName() + " and " + method.getName() + " share @Step(order = " + step.order()
+						+ "): give each step its own order");
+			}
+			if (Modifier.isStatic(method.getModifiers())) {
+				throw new InvalidDefinitionException("Workflow \"" + annotation.value() + "\": step method "
+						+ method.getName() + " is static: make it an instance method");
+			}
+			method.setAccessible(true);
+			List<PathHint> hints = new ArrayList<>();
+			if (step.next()) {
+				hints.add(PathHint.next());
+			}
+			for (String target : step.goTo()) {
+				hints.add(PathHint.goTo(target));
+			}
+			if (step.end()) {
+				hints.add(PathHint.end());
+			}
+			String stepName = step.name().isEmpty() ? method.getName() : step.name();
+			builder.add(stepName, hints, new StepBody.Invocation(instance, method));
+			previous = method;
+		}
+		return builder.build();
+	}
+
+	private static Class<?> userClass(Class<?> type) {
+		// Proxies made by subclassing (CGLIB) keep the annotations on their superclass.
+		Class<?> candidate = type;
+		while (candidate.getName().contains("$$") && candidate.getSuperclass() != null
+				&& candidate.getSuperclass() != Object.class) {
+			candidate = candidate.getSuperclass();
+		}
+		return candidate;
+	}
+
+	/**
+	 * Returns the workflow's name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Returns the steps, in the order they run.
+	 * @return the steps, at least one
+	 */
+	public List<WorkflowStep> steps() {
+		return this.steps;
+	}
+
+	@Override
+	public String toString() {
+		return "Workflow " + this.name + " " + this.steps.stream().map(WorkflowStep::name).toList();
+	}
+
+	/**
+	 * Builds a {@link Workflow} step by step. Steps run in the order they are added.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private final List<WorkflowStep> steps = new ArrayList<>();
+
+		private Builder(String name) {
+			if (name == null || name.isBlank()) {
+				throw new InvalidDefinitionException("A workflow needs a name: Workflow.builder(\"my_workflow\")");
+			}
+			this.name = name;
+		}
+
+		/**
+		 * Adds a step that takes its input as the given type.
+		 * @param <I> the input type
+		 * @param stepName the step's name, unique in this workflow
+		 * @param inputType the type the input is converted to
+		 * @param function the step's code
+		 * @param pathHints the exits the step may take (none: always the next step)
+		 * @return this builder
+		 */
+		public <I> Builder step(String stepName, Class<I> inputType, StepFunction<I> function,
+				PathHint... pathHints) {
+			Objects.requireNonNull(inputType, "inputType");
+			Objects.requireNonNull(function, "function");
+			return add(stepName, Arrays.asList(pathHints), new StepBody.Function(inputType, function));
+		}
+
+		/**
+		 * Adds a step that reads its input, context and dependencies from a {@link StepContext}.
+		 * @param stepName the step's name, unique in this workflow
+		 * @param handler the step's code
+		 * @param pathHints the exits the step may take (none: always the next step)
+		 * @return this builder
+		 */
+		public Builder step(String stepName, StepHandler handler, PathHint... pathHints) {
+			Objects.requireNonNull(handler, "handler");
+			return add(stepName, Arrays.asList(pathHints), new StepBody.Handler(handler));
+		}
+
+		Builder add(@Nullable String stepName, List<PathHint> hints, StepBody body) {
+			if (stepName == null || stepName.isBlank()) {
+				throw new InvalidDefinitionException("Workflow \"" + this.name + "\": step " + (this.steps.size() + 1)
+						+ " needs a name");
+			}
+			for (WorkflowStep step : this.steps) {
+				if (step.name().equals(stepName)) {
+					throw new InvalidDefinitionException("Workflow \"" + this.name + "\" has two steps named \""
+							+ stepName + "\": step names must be unique within a workflow");
+				}
+			}
+			this.steps.add(new WorkflowStep(stepName, hints, body));
+			return this;
+		}
+
+		/**
+		 * Builds the workflow, checking its path hints.
+		 * @return the workflow
+		 * @throws InvalidDefinitionException when it has no step, or a hint names an unknown step or
+		 * one that does not come later
+		 */
+		public Workflow build() {
+			if (this.steps.isEmpty()) {
+				throw new InvalidDefinitionException("Workflow \"" + this.name + "\" has no steps: add at least one");
+			}
+			Set<String> seen = new HashSet<>();
+			for (WorkflowStep step : this.steps) {
+				seen.add(step.name());
+				for (PathHint hint : step.pathHints()) {
+					String target = hint.target();
+					if (target == null) {
+						continue;
+					}
+					boolean known = this.steps.stream().anyMatch((s) -> s.name().equals(target));
+					if (!known) {
+						throw new InvalidDefinitionException("Workflow \"" + this.name + "\", step \"" + step.name()
+								+ "\": path hint goTo(\"" + target + "\") names no step of this workflow (known: "
+								+ this.steps.stream().map(WorkflowStep::name).collect(Collectors.joining(", ")) + ")");
+					}
+					if (seen.contains(target)) {
+						throw new InvalidDefinitionException("Workflow \"" + this.name + "\", step \"" + step.name()
+								+ "\": path hint goTo(\"" + target
+								+ "\") points backwards: a step may only jump to a later step");
+					}
+				}
+			}
+			return new Workflow(this.name, this.steps);
+		}
+
+	}
+
+}
