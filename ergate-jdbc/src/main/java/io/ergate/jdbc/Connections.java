@@ -1,0 +1,115 @@
+package io.ergate.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+/**
+ * Hands out connections of one data source. When spring-jdbc is on the class path, connections are
+ * obtained through {@code DataSourceUtils}, so that work done on a thread with a Spring-managed
+ * transaction joins it (a job put inside a {@code @Transactional} method is queued only if that
+ * transaction commits). Claims, heartbeats and releases always use a connection of their own: they
+ * must commit at once, whatever the caller's transaction does.
+ */
+final class Connections {
+
+	private static final boolean SPRING_JDBC_PRESENT = isPresent(
+			"org.springframework.jdbc.datasource.DataSourceUtils");
+
+	private final DataSource dataSource;
+
+	Connections(DataSource dataSource) {
+		this.dataSource = dataSource;
+	}
+
+	DataSource dataSource() {
+		return this.dataSource;
+	}
+
+	/** A connection that joins the current Spring transaction, if any. Give it back with {@link #release}. */
+	Connection shared() throws SQLException {
+		return SPRING_JDBC_PRESENT ? SpringConnections.get(this.dataSource) : this.dataSource.getConnection();
+	}
+
+	/** Whether a connection from {@link #shared()} belongs to a transaction that someone else commits. */
+	boolean isExternallyManaged(Connection connection) {
+		return SPRING_JDBC_PRESENT && SpringConnections.isTransactional(connection, this.dataSource);
+	}
+
+	void release(Connection connection) throws SQLException {
+		if (SPRING_JDBC_PRESENT) {
+			SpringConnections.release(connection, this.dataSource);
+		}
+		else {
+			connection.close();
+		}
+	}
+
+	/** A connection of its own, outside any Spring transaction: close it. */
+	Connection own() throws SQLException {
+		return this.dataSource.getConnection();
+	}
+
+	/**
+	 * Runs work in a transaction: its own on a connection of its own making, or the caller's Spring
+	 * transaction when there is one (which then commits or rolls back everything).
+	 */
+	<T> T inTransaction(SqlWork<T> work) throws SQLException {
+		Connection connection = shared();
+		try {
+			if (isExternallyManaged(connection)) {
+				return work.run(connection);
+			}
+			return inOwnTransaction(connection, work);
+		}
+		finally {
+			release(connection);
+		}
+	}
+
+	static <T> T inOwnTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		if (autoCommit) {
+			connection.setAutoCommit(false);
+		}
+		try {
+			T result = work.run(connection);
+			connection.commit();
+			return result;
+		}
+		catch (SQLException | RuntimeException | Error ex) {
+			try {
+				connection.rollback();
+			}
+			catch (SQLException rollbackFailure) {
+				ex.addSuppressed(rollbackFailure);
+			}
+			throw ex;
+		}
+		finally {
+			if (autoCommit) {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, Connections.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	/** Work on a connection. */
+	@FunctionalInterface
+	interface SqlWork<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+}

@@ -1,0 +1,845 @@
+package io.ergate.jdbc;
+
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.ergate.Job;
+import io.ergate.JobDelivery;
+import io.ergate.ReliableJobQueue;
+import io.ergate.StateStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link ReliableJobQueue} in a table ({@code ergate_queue} by default), shared by any number of
+ * workers in any number of processes.
+ * <ul>
+ * <li><b>Claims.</b> A worker claims rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, so two
+ * workers never claim the same row, and marks them with its process's id ({@code claimed_by}) and a
+ * lease ({@code lease_until}). While a step runs, a heartbeat extends the lease every third of
+ * {@link JdbcOptions#leaseDuration()}; a row whose worker died becomes claimable again when its lease
+ * ends. Every claim increments {@code delivery_count}, which fences later writes: a worker that lost
+ * its lease cannot complete, acknowledge or release the row.</li>
+ * <li><b>Batches.</b> When the queue is deep, one round trip claims up to
+ * {@link JdbcOptions#claimBatchSize()} rows; the process's workers take them one by one. A claimed
+ * row not started within half its lease, or still waiting when the engine stops or the queue is
+ * {@linkplain #close() closed}, is given back.</li>
+ * <li><b>Delays.</b> A job whose {@link Job#requestedStartTime()} is in the future is not claimable
+ * before it ({@code ready_at}); idle workers sleep until the earliest such time.</li>
+ * <li><b>Wake-ups.</b> Idle workers sleep, never poll busily: on PostgreSQL one connection per queue
+ * {@code LISTEN}s and every put {@code NOTIFY}s, so workers wake within milliseconds; on other
+ * databases they look again after {@link JdbcOptions#pollInterval()}, or at once for a put in the same
+ * process.</li>
+ * <li><b>Poison rows.</b> A row whose payload is not a valid job is moved to the dead-letter table
+ * ({@code ergate_dead_letter}) with the validation error, and the worker claims the next row.</li>
+ * <li><b>Atomic hand-over.</b> When the {@link StateStore} given to
+ * {@link JobDelivery#complete(Job, StateStore)} is a {@link JdbcStateStore} on the same
+ * {@link DataSource}, the new state, the successor's row and the deletion of the claimed row commit in
+ * one transaction: after a crash at any instant the database holds either the old state and row (the
+ * step runs again) or the new ones, never both or neither. With another store, the store is written
+ * first, then the queue's transaction commits: a crash in between runs the step again.</li>
+ * </ul>
+ * {@link #put(Job)} joins the caller's Spring transaction when spring-jdbc is on the class path and
+ * one is active: a job submitted in a {@code @Transactional} method is queued only if it commits.
+ * Close the queue when done with it: that stops its listener and heartbeat and gives back the rows
+ * claimed but not started.
+ */
+public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcJobQueue.class);
+
+	private static final long NO_WAIT_RETRY_MILLIS = 10;
+
+	private final Connections connections;
+
+	private final JdbcOptions options;
+
+	private final JsonMapper mapper;
+
+	private final String queueTable;
+
+	private final String deadLetterTable;
+
+	private final String channel;
+
+	private final String instanceId;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private final Signal signal = new Signal();
+
+	private final ConcurrentLinkedDeque<JdbcDelivery> claimedNotStarted = new ConcurrentLinkedDeque<>();
+
+	private final Set<JdbcDelivery> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger nextClaimSize = new AtomicInteger(1);
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile @Nullable JdbcDialect dialect;
+
+	private volatile boolean started;
+
+	private volatile boolean closed;
+
+	private volatile boolean listening;
+
+	private @Nullable ScheduledExecutorService heartbeat;
+
+	private @Nullable Thread listener;
+
+	/**
+	 * Creates a queue on the default table {@code ergate_queue}.
+	 * @param dataSource the database
+	 */
+	public JdbcJobQueue(DataSource dataSource) {
+		this(dataSource, JdbcOptions.defaults());
+	}
+
+	/**
+	 * Creates a queue.
+	 * @param dataSource the database
+	 * @param options the table prefix, claim batch size, lease and polling settings
+	 */
+	public JdbcJobQueue(DataSource dataSource, JdbcOptions options) {
+		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"));
+		this.options = Objects.requireNonNull(options, "options");
+		this.mapper = options.jsonMapper();
+		this.queueTable = options.table("queue");
+		this.deadLetterTable = options.table("dead_letter");
+		this.channel = options.table("queue").toLowerCase(Locale.ROOT);
+		this.dialect = options.dialect();
+		this.instanceId = newInstanceId();
+	}
+
+	/**
+	 * Returns the database of this queue.
+	 * @return the data source
+	 */
+	public DataSource dataSource() {
+		return this.connections.dataSource();
+	}
+
+	/**
+	 * Returns the settings of this queue.
+	 * @return the settings
+	 */
+	public JdbcOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Returns the id this queue writes into {@code claimed_by}: host, process id and a random part.
+	 * @return the id
+	 */
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	@Override
+	public boolean supportsDelayedDelivery() {
+		return true;
+	}
+
+	@Override
+	public void put(Job job) {
+		putAll(List.of(job));
+	}
+
+	/**
+	 * Puts several jobs in one round trip and one transaction (the caller's, when one is active).
+	 * @param jobs the jobs
+	 */
+	public void putAll(Collection<Job> jobs) {
+		if (jobs.isEmpty()) {
+			return;
+		}
+		try {
+			this.connections.inTransaction((connection) -> {
+				insert(connection, jobs);
+				notifyWorkers(connection);
+				return null;
+			});
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Putting " + jobs.size() + " job(s) on " + this.queueTable + " failed", ex);
+		}
+		this.signal.bump();
+	}
+
+	@Override
+	public JobDelivery take() throws InterruptedException {
+		start();
+		while (true) {
+			if (this.closed) {
+				throw new IllegalStateException("JdbcJobQueue on " + this.queueTable + " is closed");
+			}
+			if (Thread.interrupted()) {
+				giveBackClaimedNotStarted();
+				throw new InterruptedException();
+			}
+			JdbcDelivery delivery = nextClaimedNotStarted();
+			if (delivery != null) {
+				return delivery;
+			}
+			long seen = this.signal.version();
+			List<JdbcDelivery> claimed = claim();
+			if (claimed == null) {
+				continue; // rows were claimed but all were dead-lettered: look again at once
+			}
+			if (!claimed.isEmpty()) {
+				JdbcDelivery first = claimed.get(0);
+				this.inFlight.add(first);
+				if (claimed.size() > 1) {
+					this.claimedNotStarted.addAll(claimed.subList(1, claimed.size()));
+					this.signal.bump();
+				}
+				if (Thread.currentThread().isInterrupted()) {
+					// stopping: keep nothing back for workers that will not come
+					giveBackClaimedNotStarted();
+				}
+				return first;
+			}
+			long now = this.clock.millis();
+			long waitMillis = this.options.pollInterval().toMillis();
+			Long due = nextDue();
+			if (due != null) {
+				waitMillis = Math.min(waitMillis, Math.max(due - now, NO_WAIT_RETRY_MILLIS));
+			}
+			this.signal.await(seen, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+		}
+	}
+
+	/**
+	 * Stops the listener and the heartbeat and gives back the rows claimed but not started. Deliveries
+	 * in progress can still be completed; their leases are no longer extended.
+	 */
+	@Override
+	public void close() {
+		Thread listenerThread;
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			listenerThread = this.listener;
+			if (this.heartbeat != null) {
+				this.heartbeat.shutdownNow();
+			}
+		}
+		this.signal.bump();
+		giveBackClaimedNotStarted();
+		if (listenerThread != null) {
+			try {
+				listenerThread.join(2000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "JdbcJobQueue{table=" + this.queueTable + ", instance=" + this.instanceId + "}";
+	}
+
+	// --- claiming
+
+	private void start() {
+		if (this.started) {
+			return;
+		}
+		synchronized (this.lifecycleMonitor) {
+			if (this.started || this.closed) {
+				return;
+			}
+			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "ergate-jdbc-heartbeat-" + this.queueTable);
+				thread.setDaemon(true);
+				return thread;
+			});
+			long period = Math.max(100, this.options.leaseDuration().toMillis() / 3);
+			executor.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+			this.heartbeat = executor;
+			if (this.options.listenNotify() && dialect().supportsListenNotify()) {
+				Thread thread = new Thread(this::listen, "ergate-jdbc-listener-" + this.queueTable);
+				thread.setDaemon(true);
+				thread.start();
+				this.listener = thread;
+			}
+			this.started = true;
+		}
+	}
+
+	private @Nullable JdbcDelivery nextClaimedNotStarted() {
+		long maxAge = TimeUnit.MILLISECONDS.toNanos(this.options.leaseDuration().toMillis() / 2);
+		JdbcDelivery delivery;
+		while ((delivery = this.claimedNotStarted.pollFirst()) != null) {
+			if (System.nanoTime() - delivery.claimedAtNanos < maxAge) {
+				this.inFlight.add(delivery);
+				return delivery;
+			}
+			giveBack(delivery);
+		}
+		return null;
+	}
+
+	/** The deliveries claimed, or null when every claimed row was dead-lettered. */
+	private @Nullable List<JdbcDelivery> claim() {
+		int limit = this.nextClaimSize.get();
+		List<Row> rows;
+		try {
+			rows = (dialect() == JdbcDialect.POSTGRESQL) ? claimReturning(limit) : claimSelectThenUpdate(limit);
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Claiming jobs from " + this.queueTable + " failed", ex);
+		}
+		this.nextClaimSize.set((rows.size() == limit) ? Math.min(limit * 2, this.options.claimBatchSize()) : 1);
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		rows.sort(Comparator.comparingLong(Row::readyAt).thenComparingLong(Row::id));
+		long now = System.nanoTime();
+		List<JdbcDelivery> deliveries = new ArrayList<>(rows.size());
+		for (Row row : rows) {
+			Job job = decode(row);
+			if (job != null) {
+				deliveries.add(new JdbcDelivery(this, row.id(), row.deliveryCount(), job, now));
+			}
+		}
+		return deliveries.isEmpty() ? null : deliveries;
+	}
+
+	private List<Row> claimReturning(int limit) throws SQLException {
+		long now = this.clock.millis();
+		// claims commit without waiting for the WAL flush: one lost in a database crash only makes
+		// its steps run again
+		String sql = "WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x) UPDATE "
+				+ this.queueTable + " SET claimed_by = ?, lease_until = ?, "
+				+ "delivery_count = delivery_count + 1 FROM c WHERE id IN (SELECT id FROM " + this.queueTable
+				+ " WHERE ready_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY ready_at, id LIMIT ? "
+				+ "FOR UPDATE SKIP LOCKED) RETURNING id, payload, delivery_count, ready_at";
+		try (Connection connection = this.connections.own();
+				PreparedStatement statement = connection.prepareStatement(sql)) {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true);
+			}
+			statement.setString(1, this.instanceId);
+			statement.setLong(2, now + this.options.leaseDuration().toMillis());
+			statement.setLong(3, now);
+			statement.setLong(4, now);
+			statement.setInt(5, limit);
+			List<Row> rows = new ArrayList<>(limit);
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					rows.add(new Row(result.getLong(1), result.getString(2), result.getInt(3), result.getLong(4)));
+				}
+			}
+			return rows;
+		}
+	}
+
+	private List<Row> claimSelectThenUpdate(int limit) throws SQLException {
+		long now = this.clock.millis();
+		String select = "SELECT id, payload, delivery_count, ready_at FROM " + this.queueTable
+				+ " WHERE ready_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY ready_at, id LIMIT ? "
+				+ "FOR UPDATE SKIP LOCKED";
+		String update = "UPDATE " + this.queueTable + " SET claimed_by = ?, lease_until = ?, "
+				+ "delivery_count = delivery_count + 1 WHERE id = ?";
+		try (Connection connection = this.connections.own()) {
+			int isolation = connection.getTransactionIsolation();
+			boolean readCommitted = dialect() == JdbcDialect.MARIADB
+					&& isolation != Connection.TRANSACTION_READ_COMMITTED;
+			if (readCommitted) {
+				// no gap locks: concurrent claimers skip each other's rows instead of waiting
+				connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+			}
+			try {
+				return Connections.inOwnTransaction(connection, (tx) -> {
+					List<Row> rows = new ArrayList<>(limit);
+					try (PreparedStatement statement = tx.prepareStatement(select)) {
+						statement.setLong(1, now);
+						statement.setLong(2, now);
+						statement.setInt(3, limit);
+						try (ResultSet result = statement.executeQuery()) {
+							while (result.next()) {
+								rows.add(new Row(result.getLong(1), result.getString(2), result.getInt(3) + 1,
+										result.getLong(4)));
+							}
+						}
+					}
+					if (!rows.isEmpty()) {
+						try (PreparedStatement statement = tx.prepareStatement(update)) {
+							for (Row row : rows) {
+								statement.setString(1, this.instanceId);
+								statement.setLong(2, now + this.options.leaseDuration().toMillis());
+								statement.setLong(3, row.id());
+								statement.addBatch();
+							}
+							statement.executeBatch();
+						}
+					}
+					return rows;
+				});
+			}
+			finally {
+				if (readCommitted) {
+					connection.setTransactionIsolation(isolation);
+				}
+			}
+		}
+	}
+
+	/** The earliest ready_at of an unclaimed row, to sleep until a delayed job is due. */
+	private @Nullable Long nextDue() {
+		String sql = "SELECT MIN(ready_at) FROM " + this.queueTable + " WHERE lease_until IS NULL";
+		try (Connection connection = this.connections.own();
+				PreparedStatement statement = connection.prepareStatement(sql);
+				ResultSet result = statement.executeQuery()) {
+			if (result.next()) {
+				long due = result.getLong(1);
+				return result.wasNull() ? null : due;
+			}
+			return null;
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Reading the next due time from " + this.queueTable + " failed", ex);
+		}
+	}
+
+	/** Reads a claimed row's job, or moves the row to the dead-letter table and returns null. */
+	private @Nullable Job decode(Row row) {
+		try {
+			Job job = this.mapper.readValue(row.payload(), Job.class);
+			Object id = job.id();
+			if (id == null) {
+				// a row put by hand without an id: give it one that is stable across redeliveries
+				id = UUID.nameUUIDFromBytes(("ergate:" + this.queueTable + ":" + row.id())
+					.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+				job = job.toBuilder().id(id).build();
+			}
+			JobKeys.key(this.mapper, id);
+			return job;
+		}
+		catch (RuntimeException ex) {
+			deadLetter(row, ex);
+			return null;
+		}
+	}
+
+	private void deadLetter(Row row, RuntimeException error) {
+		String reason = error.getClass().getName() + ": " + error.getMessage();
+		logger.warn("Queue row {} of {} is not a valid job and moves to {}: {}", row.id(), this.queueTable,
+				this.deadLetterTable, reason);
+		String insert = "INSERT INTO " + this.deadLetterTable
+				+ " (queue_id, payload, error, delivery_count, failed_at) VALUES (?, ?, ?, ?, ?)";
+		try (Connection connection = this.connections.own()) {
+			Connections.inOwnTransaction(connection, (tx) -> {
+				if (deleteClaimed(tx, row.id(), row.deliveryCount()) == 1) {
+					try (PreparedStatement statement = tx.prepareStatement(insert)) {
+						statement.setLong(1, row.id());
+						statement.setString(2, row.payload());
+						statement.setString(3, reason);
+						statement.setInt(4, row.deliveryCount());
+						statement.setLong(5, this.clock.millis());
+						statement.executeUpdate();
+					}
+				}
+				return null;
+			});
+		}
+		catch (SQLException ex) {
+			// the row stays claimed: it is tried again when its lease ends
+			logger.error("Moving queue row {} of {} to {} failed", row.id(), this.queueTable, this.deadLetterTable, ex);
+		}
+	}
+
+	// --- deliveries
+
+	void complete(JdbcDelivery delivery, Job newState, StateStore stateStore) {
+		this.inFlight.remove(delivery);
+		JdbcStateStore jdbcStore = (stateStore instanceof JdbcStateStore store
+				&& store.sharesDataSourceWith(this.connections.dataSource())) ? store : null;
+		if (jdbcStore == null) {
+			stateStore.update(newState);
+		}
+		boolean lost;
+		try {
+			if (jdbcStore != null && dialect() == JdbcDialect.POSTGRESQL) {
+				lost = completeInOneStatement(delivery, newState, jdbcStore);
+			}
+			else {
+				lost = completeInTransaction(delivery, newState, jdbcStore);
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Completing the delivery of job " + newState.id() + " (row "
+					+ delivery.rowId + " of " + this.queueTable + ") failed", ex);
+		}
+		if (lost) {
+			logger.warn(leaseLost(delivery) + ": its new state is dropped, the step runs again elsewhere");
+			return;
+		}
+		if (!newState.status().isFinal()) {
+			this.signal.bump();
+		}
+	}
+
+	/** Deletes the claimed row, writes the state when the store is ours, inserts the successor. */
+	private boolean completeInTransaction(JdbcDelivery delivery, Job newState, @Nullable JdbcStateStore jdbcStore)
+			throws SQLException {
+		return this.connections.inTransaction((connection) -> {
+			if (deleteClaimed(connection, delivery.rowId, delivery.deliveryCount) == 0) {
+				if (this.connections.isExternallyManaged(connection)) {
+					throw new IllegalStateException(leaseLost(delivery));
+				}
+				return true;
+			}
+			if (jdbcStore != null) {
+				jdbcStore.upsert(connection, newState);
+			}
+			if (!newState.status().isFinal()) {
+				// no NOTIFY: the worker completing this delivery takes again at once
+				insert(connection, List.of(newState));
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * PostgreSQL: deletes the claimed row and, only when that succeeded, upserts the state and inserts
+	 * the successor, in one statement (one round trip, atomic even in auto-commit).
+	 * @return whether the lease was lost
+	 */
+	private boolean completeInOneStatement(JdbcDelivery delivery, Job newState, JdbcStateStore store)
+			throws SQLException {
+		boolean successor = !newState.status().isFinal();
+		StringBuilder sql = new StringBuilder("WITH d AS (DELETE FROM ").append(this.queueTable)
+			.append(" WHERE id = ? AND claimed_by = ? AND delivery_count = ? RETURNING id), s AS (")
+			.append(store.postgresUpsert("d"))
+			.append(')');
+		if (successor) {
+			sql.append(", i AS (INSERT INTO ").append(this.queueTable)
+				.append(" (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) SELECT ?, ?, ")
+				.append("CAST(? AS JSONB), ?, 0, ? FROM d)");
+		}
+		sql.append(" SELECT COUNT(*) FROM d");
+		Connection connection = this.connections.shared();
+		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+			statement.setLong(1, delivery.rowId);
+			statement.setString(2, this.instanceId);
+			statement.setInt(3, delivery.deliveryCount);
+			int index = store.bindPostgresUpsert(statement, 4, newState);
+			if (successor) {
+				bindInsert(statement, index, newState, this.clock.millis());
+			}
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				boolean lost = result.getLong(1) == 0;
+				if (lost && this.connections.isExternallyManaged(connection)) {
+					throw new IllegalStateException(leaseLost(delivery));
+				}
+				return lost;
+			}
+		}
+		finally {
+			this.connections.release(connection);
+		}
+	}
+
+	void acknowledge(JdbcDelivery delivery) {
+		this.inFlight.remove(delivery);
+		try {
+			int deleted = this.connections.inTransaction(
+					(connection) -> deleteClaimed(connection, delivery.rowId, delivery.deliveryCount));
+			if (deleted == 0) {
+				logger.warn(leaseLost(delivery) + ": not acknowledged");
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Acknowledging row " + delivery.rowId + " of " + this.queueTable + " failed",
+					ex);
+		}
+	}
+
+	/** Gives a row back: claimable again at once. Unstarted rows do not count as delivered. */
+	void release(JdbcDelivery delivery, boolean unstarted) {
+		this.inFlight.remove(delivery);
+		String sql = "UPDATE " + this.queueTable + " SET claimed_by = NULL, lease_until = NULL"
+				+ (unstarted ? ", delivery_count = delivery_count - 1" : "")
+				+ " WHERE id = ? AND claimed_by = ? AND delivery_count = ?";
+		try (Connection connection = this.connections.own()) {
+			Connections.inOwnTransaction(connection, (tx) -> {
+				dialect(tx).relaxCommit(tx);
+				try (PreparedStatement statement = tx.prepareStatement(sql)) {
+					statement.setLong(1, delivery.rowId);
+					statement.setString(2, this.instanceId);
+					statement.setInt(3, delivery.deliveryCount);
+					return statement.executeUpdate();
+				}
+			});
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Releasing row " + delivery.rowId + " of " + this.queueTable + " failed", ex);
+		}
+		this.signal.bump();
+	}
+
+	private void giveBack(JdbcDelivery delivery) {
+		if (!delivery.takeBack()) {
+			return;
+		}
+		try {
+			release(delivery, true);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Giving back row {} of {} failed; it is claimable again when its lease ends", delivery.rowId,
+					this.queueTable, ex);
+		}
+	}
+
+	private void giveBackClaimedNotStarted() {
+		JdbcDelivery delivery;
+		while ((delivery = this.claimedNotStarted.pollFirst()) != null) {
+			giveBack(delivery);
+		}
+	}
+
+	private int deleteClaimed(Connection connection, long rowId, int deliveryCount) throws SQLException {
+		String sql = "DELETE FROM " + this.queueTable + " WHERE id = ? AND claimed_by = ? AND delivery_count = ?";
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setLong(1, rowId);
+			statement.setString(2, this.instanceId);
+			statement.setInt(3, deliveryCount);
+			return statement.executeUpdate();
+		}
+	}
+
+	private String leaseLost(JdbcDelivery delivery) {
+		return "The lease of job " + delivery.job().id() + " (row " + delivery.rowId + " of " + this.queueTable
+				+ ", delivery " + delivery.deliveryCount + ") was lost: another worker claimed it after the lease of "
+				+ this.options.leaseDuration() + " ended";
+	}
+
+	// --- writing
+
+	private void insert(Connection connection, Collection<Job> jobs) throws SQLException {
+		JdbcDialect dialect = dialect(connection);
+		String sql = "INSERT INTO " + this.queueTable
+				+ " (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) VALUES (?, ?, "
+				+ dialect.jsonParameter() + ", ?, 0, ?)";
+		long now = this.clock.millis();
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			for (Job job : jobs) {
+				bindInsert(statement, 1, job, now);
+				if (jobs.size() == 1) {
+					statement.executeUpdate();
+				}
+				else {
+					statement.addBatch();
+				}
+			}
+			if (jobs.size() > 1) {
+				statement.executeBatch();
+			}
+		}
+	}
+
+	/** Binds job_id, workflow_name, payload, ready_at and enqueued_at from the given index. */
+	private void bindInsert(PreparedStatement statement, int start, Job job, long now) throws SQLException {
+		Object id = job.id();
+		long readyAt = (job.requestedStartTime() != null) ? Math.max(now, job.requestedStartTime().toEpochMilli()) : now;
+		statement.setString(start, (id != null) ? JobKeys.key(this.mapper, id) : null);
+		statement.setString(start + 1, job.workflowName());
+		statement.setString(start + 2, this.mapper.writeValueAsString(job));
+		statement.setLong(start + 3, readyAt);
+		statement.setLong(start + 4, now);
+	}
+
+	private void notifyWorkers(Connection connection) throws SQLException {
+		if (!this.options.listenNotify() || !dialect(connection).supportsListenNotify()) {
+			return;
+		}
+		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_notify(?, '')")) {
+			statement.setString(1, this.channel);
+			statement.executeQuery().close();
+		}
+	}
+
+	// --- background work
+
+	private void heartbeat() {
+		try {
+			long maxAge = TimeUnit.MILLISECONDS.toNanos(this.options.leaseDuration().toMillis() / 2);
+			for (JdbcDelivery delivery : this.claimedNotStarted) {
+				if (System.nanoTime() - delivery.claimedAtNanos >= maxAge && this.claimedNotStarted.remove(delivery)) {
+					giveBack(delivery);
+				}
+			}
+			List<JdbcDelivery> running = new ArrayList<>(this.inFlight);
+			if (running.isEmpty()) {
+				return;
+			}
+			String sql = "UPDATE " + this.queueTable + " SET lease_until = ? WHERE id = ? AND claimed_by = ? "
+					+ "AND delivery_count = ?";
+			long leaseUntil = this.clock.millis() + this.options.leaseDuration().toMillis();
+			try (Connection connection = this.connections.own()) {
+				int[] counts = Connections.inOwnTransaction(connection, (tx) -> {
+					dialect(tx).relaxCommit(tx);
+					try (PreparedStatement statement = tx.prepareStatement(sql)) {
+						for (JdbcDelivery delivery : running) {
+							statement.setLong(1, leaseUntil);
+							statement.setLong(2, delivery.rowId);
+							statement.setString(3, this.instanceId);
+							statement.setInt(4, delivery.deliveryCount);
+							statement.addBatch();
+						}
+						return statement.executeBatch();
+					}
+				});
+				for (int i = 0; i < counts.length; i++) {
+					JdbcDelivery delivery = running.get(i);
+					if (counts[i] == 0 && !delivery.isFinished() && this.inFlight.contains(delivery)) {
+						logger.warn(leaseLost(delivery) + " while its step was running");
+					}
+				}
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.warn("Extending the leases of {} failed; retrying in {}", this.queueTable,
+					this.options.leaseDuration().dividedBy(3), ex);
+		}
+	}
+
+	private void listen() {
+		Class<?> pgConnection;
+		Method getNotifications;
+		try {
+			pgConnection = Class.forName("org.postgresql.PGConnection", false,
+					Thread.currentThread().getContextClassLoader());
+			getNotifications = pgConnection.getMethod("getNotifications", int.class);
+		}
+		catch (ReflectiveOperationException | LinkageError ex) {
+			try {
+				pgConnection = Class.forName("org.postgresql.PGConnection");
+				getNotifications = pgConnection.getMethod("getNotifications", int.class);
+			}
+			catch (ReflectiveOperationException | LinkageError ex2) {
+				logger.info("The PostgreSQL JDBC driver's PGConnection is not available: idle workers poll {} every {}",
+						this.queueTable, this.options.pollInterval());
+				return;
+			}
+		}
+		long failures = 0;
+		while (!this.closed) {
+			try (Connection connection = this.connections.own()) {
+				if (!connection.getAutoCommit()) {
+					connection.setAutoCommit(true);
+				}
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("LISTEN \"" + this.channel + "\"");
+				}
+				Object pg = connection.unwrap(pgConnection);
+				this.listening = true;
+				failures = 0;
+				this.signal.bump();
+				while (!this.closed) {
+					Object[] notifications = (Object[]) getNotifications.invoke(pg, 250);
+					if (notifications != null && notifications.length > 0) {
+						this.signal.bump();
+					}
+				}
+			}
+			catch (SQLException | ReflectiveOperationException | RuntimeException ex) {
+				if (!this.closed) {
+					failures++;
+					logger.warn("Listening for puts on {} failed; idle workers poll every {} until it is back", this.channel,
+							this.options.pollInterval(), ex);
+				}
+			}
+			finally {
+				this.listening = false;
+			}
+			if (!this.closed) {
+				try {
+					Thread.sleep(Math.min(30_000, 1000 * failures));
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}
+	}
+
+	boolean isListening() {
+		return this.listening;
+	}
+
+	private JdbcDialect dialect() {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.detect(this.connections.dataSource());
+			this.dialect = dialect;
+		}
+		return dialect;
+	}
+
+	private JdbcDialect dialect(Connection connection) throws SQLException {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.of(connection.getMetaData());
+			this.dialect = dialect;
+		}
+		return dialect;
+	}
+
+	private static String newInstanceId() {
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			host = "unknown";
+		}
+		String pid;
+		try {
+			pid = Long.toString(ProcessHandle.current().pid());
+		}
+		catch (UnsupportedOperationException ex) {
+			pid = ManagementFactory.getRuntimeMXBean().getName();
+		}
+		String random = UUID.randomUUID().toString().substring(0, 8);
+		String id = pid + "-" + random + "@" + host;
+		return (id.length() > 64) ? id.substring(0, 64) : id;
+	}
+
+	private record Row(long id, String payload, int deliveryCount, long readyAt) {
+	}
+
+}

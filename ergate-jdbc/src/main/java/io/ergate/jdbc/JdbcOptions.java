@@ -1,0 +1,279 @@
+package io.ergate.jdbc;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Settings of a {@link JdbcJobQueue} and a {@link JdbcStateStore}. Immutable; start from
+ * {@link #defaults()} or {@link #builder()}.
+ * <pre>{@code
+ * JdbcOptions options = JdbcOptions.builder().tablePrefix("billing_ergate_").claimBatchSize(20).build();
+ * }</pre>
+ */
+public final class JdbcOptions {
+
+	/** The default table prefix: tables {@code ergate_queue}, {@code ergate_job}, {@code ergate_dead_letter}. */
+	public static final String DEFAULT_TABLE_PREFIX = "ergate_";
+
+	private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
+
+	private final String tablePrefix;
+
+	private final @Nullable JdbcDialect dialect;
+
+	private final int claimBatchSize;
+
+	private final Duration leaseDuration;
+
+	private final Duration pollInterval;
+
+	private final boolean listenNotify;
+
+	private final JsonMapper jsonMapper;
+
+	private JdbcOptions(Builder builder) {
+		this.tablePrefix = builder.tablePrefix;
+		this.dialect = builder.dialect;
+		this.claimBatchSize = builder.claimBatchSize;
+		this.leaseDuration = builder.leaseDuration;
+		this.pollInterval = builder.pollInterval;
+		this.listenNotify = builder.listenNotify;
+		this.jsonMapper = builder.jsonMapper;
+	}
+
+	/**
+	 * Returns the default settings.
+	 * @return the defaults
+	 */
+	public static JdbcOptions defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Starts building settings from the defaults.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Checks that a table prefix is a plain SQL identifier, so that it cannot inject SQL.
+	 * @param tablePrefix the prefix
+	 * @return the prefix
+	 * @throws IllegalArgumentException when it is not a letter or underscore followed by at most 39
+	 * letters, digits or underscores
+	 */
+	public static String validateTablePrefix(String tablePrefix) {
+		if (!PREFIX.matcher(tablePrefix).matches()) {
+			throw new IllegalArgumentException("Invalid Ergate table prefix \"" + tablePrefix
+					+ "\": use a letter or underscore followed by at most 39 letters, digits or underscores, "
+					+ "such as \"ergate_\" (to use another schema, set it on the DataSource's connections)");
+		}
+		return tablePrefix;
+	}
+
+	/**
+	 * Returns the prefix of the table names.
+	 * @return the prefix, default {@code ergate_}
+	 */
+	public String tablePrefix() {
+		return this.tablePrefix;
+	}
+
+	/**
+	 * Returns the database dialect.
+	 * @return the dialect, or {@code null} to detect it from the connection
+	 */
+	public @Nullable JdbcDialect dialect() {
+		return this.dialect;
+	}
+
+	/**
+	 * Returns the most jobs claimed in one round trip when the queue is deep.
+	 * @return the batch size, default 10
+	 */
+	public int claimBatchSize() {
+		return this.claimBatchSize;
+	}
+
+	/**
+	 * Returns how long a claim lasts without a heartbeat.
+	 * @return the lease, default 30 seconds
+	 */
+	public Duration leaseDuration() {
+		return this.leaseDuration;
+	}
+
+	/**
+	 * Returns the longest an idle worker sleeps before looking at the queue again.
+	 * @return the interval, default 1 second
+	 */
+	public Duration pollInterval() {
+		return this.pollInterval;
+	}
+
+	/**
+	 * Tells whether idle workers are woken by PostgreSQL {@code LISTEN/NOTIFY}.
+	 * @return {@code true} by default; ignored on other databases
+	 */
+	public boolean listenNotify() {
+		return this.listenNotify;
+	}
+
+	/**
+	 * Returns the mapper that writes and reads job payloads.
+	 * @return the mapper, default {@link JsonMapper#shared()}
+	 */
+	public JsonMapper jsonMapper() {
+		return this.jsonMapper;
+	}
+
+	/**
+	 * Returns a builder holding these settings.
+	 * @return a builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.tablePrefix = this.tablePrefix;
+		builder.dialect = this.dialect;
+		builder.claimBatchSize = this.claimBatchSize;
+		builder.leaseDuration = this.leaseDuration;
+		builder.pollInterval = this.pollInterval;
+		builder.listenNotify = this.listenNotify;
+		builder.jsonMapper = this.jsonMapper;
+		return builder;
+	}
+
+	String table(String name) {
+		return this.tablePrefix + name;
+	}
+
+	@Override
+	public String toString() {
+		return "JdbcOptions{tablePrefix=" + this.tablePrefix + ", dialect=" + this.dialect + ", claimBatchSize="
+				+ this.claimBatchSize + ", leaseDuration=" + this.leaseDuration + ", pollInterval="
+				+ this.pollInterval + ", listenNotify=" + this.listenNotify + "}";
+	}
+
+	/**
+	 * Builds {@link JdbcOptions}.
+	 */
+	public static final class Builder {
+
+		private String tablePrefix = DEFAULT_TABLE_PREFIX;
+
+		private @Nullable JdbcDialect dialect;
+
+		private int claimBatchSize = 10;
+
+		private Duration leaseDuration = Duration.ofSeconds(30);
+
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		private boolean listenNotify = true;
+
+		private JsonMapper jsonMapper = JsonMapper.shared();
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the prefix of the table names.
+		 * @param tablePrefix a letter or underscore followed by at most 39 letters, digits or underscores
+		 * @return this builder
+		 * @throws IllegalArgumentException when the prefix is not such an identifier
+		 */
+		public Builder tablePrefix(String tablePrefix) {
+			this.tablePrefix = validateTablePrefix(tablePrefix);
+			return this;
+		}
+
+		/**
+		 * Sets the database dialect instead of detecting it.
+		 * @param dialect the dialect, or {@code null} to detect it
+		 * @return this builder
+		 */
+		public Builder dialect(@Nullable JdbcDialect dialect) {
+			this.dialect = dialect;
+			return this;
+		}
+
+		/**
+		 * Sets the most jobs a worker process claims in one round trip when the queue is deep. Jobs
+		 * claimed but not yet started stay leased to this process: use 1 for long steps.
+		 * @param claimBatchSize from 1 to 1000
+		 * @return this builder
+		 */
+		public Builder claimBatchSize(int claimBatchSize) {
+			if (claimBatchSize < 1 || claimBatchSize > 1000) {
+				throw new IllegalArgumentException("claimBatchSize must be between 1 and 1000, was " + claimBatchSize);
+			}
+			this.claimBatchSize = claimBatchSize;
+			return this;
+		}
+
+		/**
+		 * Sets how long a claim lasts: a job whose worker stops heart-beating (it died) is claimable
+		 * again this long after the last heartbeat. Heartbeats run every third of it.
+		 * @param leaseDuration at least 1 second
+		 * @return this builder
+		 */
+		public Builder leaseDuration(Duration leaseDuration) {
+			if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+				throw new IllegalArgumentException("leaseDuration must be at least 1s, was " + leaseDuration);
+			}
+			this.leaseDuration = leaseDuration;
+			return this;
+		}
+
+		/**
+		 * Sets the longest an idle worker sleeps before looking at the queue again (without
+		 * {@code LISTEN/NOTIFY}, this bounds how late it sees a job put by another process).
+		 * @param pollInterval from 10 milliseconds to 1 minute
+		 * @return this builder
+		 */
+		public Builder pollInterval(Duration pollInterval) {
+			if (pollInterval.toMillis() < 10 || pollInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+				throw new IllegalArgumentException("pollInterval must be between 10ms and 1m, was " + pollInterval);
+			}
+			this.pollInterval = pollInterval;
+			return this;
+		}
+
+		/**
+		 * Sets whether idle workers are woken by PostgreSQL {@code LISTEN/NOTIFY}, which holds one
+		 * connection of the data source per queue.
+		 * @param listenNotify {@code true} by default
+		 * @return this builder
+		 */
+		public Builder listenNotify(boolean listenNotify) {
+			this.listenNotify = listenNotify;
+			return this;
+		}
+
+		/**
+		 * Sets the mapper that writes and reads job payloads.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+			return this;
+		}
+
+		/**
+		 * Builds the settings.
+		 * @return the settings
+		 */
+		public JdbcOptions build() {
+			return new JdbcOptions(this);
+		}
+
+	}
+
+}

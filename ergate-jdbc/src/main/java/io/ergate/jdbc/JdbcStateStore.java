@@ -1,0 +1,437 @@
+package io.ergate.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.ergate.Job;
+import io.ergate.JobStatus;
+import io.ergate.QueryableStateStore;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link QueryableStateStore} in a table ({@code ergate_job} by default): one row per job id,
+ * every {@link Job} attribute in a column of its own, payloads as JSON ({@code jsonb} on
+ * PostgreSQL).
+ * <p>
+ * A job is keyed by its id: a string id as it is, any other id as its JSON text. A recorded state is
+ * never replaced by one with fewer {@linkplain Job#stepsCompleted() steps completed}, so a worker
+ * that lost its lease cannot turn a job back to an earlier step. Writes join the caller's Spring
+ * transaction when spring-jdbc is on the class path and one is active.
+ * <p>
+ * Used with a {@link JdbcJobQueue} on the same {@link DataSource}, the state written after a step
+ * commits in the same transaction as the queue's hand-over (see {@link JdbcJobQueue}).
+ */
+public final class JdbcStateStore implements QueryableStateStore {
+
+	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
+			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
+			+ "requested_start_time, metadata, created_at, updated_at";
+
+	private final Connections connections;
+
+	private final JdbcOptions options;
+
+	private final JsonMapper mapper;
+
+	private final String table;
+
+	private final Clock clock;
+
+	private volatile @Nullable JdbcDialect dialect;
+
+	/**
+	 * Creates a store on the default table {@code ergate_job}.
+	 * @param dataSource the database
+	 */
+	public JdbcStateStore(DataSource dataSource) {
+		this(dataSource, JdbcOptions.defaults());
+	}
+
+	/**
+	 * Creates a store.
+	 * @param dataSource the database
+	 * @param options the table prefix, dialect and JSON mapper to use
+	 */
+	public JdbcStateStore(DataSource dataSource, JdbcOptions options) {
+		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"));
+		this.options = Objects.requireNonNull(options, "options");
+		this.mapper = options.jsonMapper();
+		this.table = options.table("job");
+		this.dialect = options.dialect();
+		this.clock = Clock.systemUTC();
+	}
+
+	/**
+	 * Returns the database of this store.
+	 * @return the data source
+	 */
+	public DataSource dataSource() {
+		return this.connections.dataSource();
+	}
+
+	/**
+	 * Returns the settings of this store.
+	 * @return the settings
+	 */
+	public JdbcOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * On PostgreSQL, outside a caller's transaction, a {@link JobStatus#RUNNING} mark commits without
+	 * waiting for the WAL flush: a database crash may lose it (the job then shows its previous state
+	 * and its step runs again, as it would anyway), and steps are not bounded by one disk flush for
+	 * it. Every other state is written durably.
+	 */
+	@Override
+	public void update(Job job) {
+		try {
+			Connection connection = this.connections.shared();
+			try {
+				JdbcDialect dialect = dialect(connection);
+				if (dialect == JdbcDialect.POSTGRESQL) {
+					// one statement, one round trip; RUNNING marks commit without waiting for the flush
+					boolean relaxed = job.status() == JobStatus.RUNNING
+							&& !this.connections.isExternallyManaged(connection);
+					String sql = relaxed ? "WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x) "
+							+ postgresUpsert("c") : postgresUpsert(null);
+					try (PreparedStatement statement = connection.prepareStatement(sql)) {
+						bindPostgresUpsert(statement, 1, job);
+						statement.executeUpdate();
+					}
+				}
+				else {
+					upsert(connection, job);
+				}
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table + " failed",
+					ex);
+		}
+	}
+
+	@Override
+	public Optional<Job> findById(Object id) {
+		String key = JobKeys.key(this.mapper, id);
+		String sql = "SELECT " + COLUMNS + " FROM " + this.table + " WHERE job_key = ?";
+		List<Job> jobs = query(sql, (statement) -> statement.setString(1, key));
+		return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
+	}
+
+	@Override
+	public List<Job> findJobs(@Nullable String workflowName, @Nullable JobStatus status, int offset, int limit) {
+		if (offset < 0 || limit < 0) {
+			throw new IllegalArgumentException("offset and limit must be 0 or more, were " + offset + " and " + limit);
+		}
+		if (limit == 0) {
+			return List.of();
+		}
+		StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(this.table);
+		if (workflowName != null || status != null) {
+			sql.append(" WHERE ");
+			if (workflowName != null) {
+				sql.append("workflow_name = ?");
+			}
+			if (status != null) {
+				sql.append((workflowName != null) ? " AND " : "").append("status = ?");
+			}
+		}
+		sql.append(" ORDER BY created_at DESC, job_key DESC LIMIT ? OFFSET ?");
+		return query(sql.toString(), (statement) -> {
+			int index = 1;
+			if (workflowName != null) {
+				statement.setString(index++, workflowName);
+			}
+			if (status != null) {
+				statement.setString(index++, status.name());
+			}
+			statement.setInt(index++, limit);
+			statement.setInt(index, offset);
+		});
+	}
+
+	@Override
+	public Map<JobStatus, Long> countByStatus() {
+		String sql = "SELECT status, COUNT(*) FROM " + this.table + " GROUP BY status";
+		try {
+			Connection connection = this.connections.shared();
+			try (PreparedStatement statement = connection.prepareStatement(sql);
+					ResultSet rows = statement.executeQuery()) {
+				Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+				while (rows.next()) {
+					JobStatus status = JobStatus.parse(rows.getString(1));
+					if (status != null) {
+						counts.merge(status, rows.getLong(2), Long::sum);
+					}
+				}
+				return counts;
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Counting jobs by status in " + this.table + " failed", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "JdbcStateStore{table=" + this.table + "}";
+	}
+
+	/** Whether a queue on this data source can write this store in its own transactions. */
+	boolean sharesDataSourceWith(DataSource dataSource) {
+		return this.connections.dataSource() == dataSource;
+	}
+
+	/**
+	 * The PostgreSQL upsert of one job: {@code INSERT ... SELECT <17 parameters> [FROM from] ON
+	 * CONFLICT ...}, so that it can take part in a larger statement (written only when {@code from}
+	 * yields a row).
+	 */
+	String postgresUpsert(@Nullable String from) {
+		String json = JdbcDialect.POSTGRESQL.jsonParameter();
+		String values = "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json
+				+ ", ?, ?";
+		return "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") SELECT " + values
+				+ ((from != null) ? " FROM " + from : "")
+				+ " ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
+				+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
+				+ "steps_completed = EXCLUDED.steps_completed, percent_completed = EXCLUDED.percent_completed, "
+				+ "initial_input_value = EXCLUDED.initial_input_value, last_return_value = EXCLUDED.last_return_value, "
+				+ "exception_traceback = EXCLUDED.exception_traceback, user_context = EXCLUDED.user_context, "
+				+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
+				+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed";
+	}
+
+	/** Binds the parameters of {@link #postgresUpsert} from the given index; returns the next index. */
+	int bindPostgresUpsert(PreparedStatement statement, int start, Job job) throws SQLException {
+		Instant now = this.clock.instant();
+		statement.setString(start, key(job));
+		int index = bindAttributes(statement, JdbcDialect.POSTGRESQL, start + 1, job);
+		JdbcDialect.POSTGRESQL.setInstant(statement, index++, now);
+		JdbcDialect.POSTGRESQL.setInstant(statement, index++, now);
+		return index;
+	}
+
+	private String key(Job job) {
+		Object id = job.id();
+		if (id == null) {
+			throw new IllegalArgumentException("Job " + job + " has no id: JdbcStateStore keys jobs by id "
+					+ "(Ergate.submit gives every job one; so does JdbcJobQueue for rows put without one)");
+		}
+		return JobKeys.key(this.mapper, id);
+	}
+
+	/** Writes a job's state on the given connection, in whatever transaction it is in. */
+	void upsert(Connection connection, Job job) throws SQLException {
+		JdbcDialect dialect = dialect(connection);
+		String key = key(job);
+		Instant now = this.clock.instant();
+		if (dialect == JdbcDialect.H2) {
+			upsertByUpdateThenInsert(connection, dialect, key, job, now);
+			return;
+		}
+		String json = dialect.jsonParameter();
+		String values = "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json
+				+ ", ?, ?";
+		String sql;
+		if (dialect == JdbcDialect.POSTGRESQL) {
+			sql = "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") VALUES (" + values + ") "
+					+ "ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
+					+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
+					+ "steps_completed = EXCLUDED.steps_completed, percent_completed = EXCLUDED.percent_completed, "
+					+ "initial_input_value = EXCLUDED.initial_input_value, "
+					+ "last_return_value = EXCLUDED.last_return_value, "
+					+ "exception_traceback = EXCLUDED.exception_traceback, user_context = EXCLUDED.user_context, "
+					+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
+					+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed";
+		}
+		else {
+			// MariaDB/MySQL evaluate assignments left to right: steps_completed goes last
+			StringBuilder update = new StringBuilder();
+			for (String column : new String[] { "id", "workflow_name", "step_name", "status", "percent_completed",
+					"initial_input_value", "last_return_value", "exception_traceback", "user_context",
+					"requested_start_time", "metadata", "updated_at", "steps_completed" }) {
+				update.append((update.length() > 0) ? ", " : "").append(column)
+					.append(" = IF(steps_completed <= VALUES(steps_completed), VALUES(").append(column)
+					.append("), ").append(column).append(')');
+			}
+			sql = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
+					+ update;
+		}
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			bind(statement, dialect, key, job, now);
+			statement.executeUpdate();
+		}
+	}
+
+	private void upsertByUpdateThenInsert(Connection connection, JdbcDialect dialect, String key, Job job,
+			Instant now) throws SQLException {
+		if (updateIfNotBehind(connection, dialect, key, job, now)) {
+			return;
+		}
+		String insert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+				+ "?, ?, ?)";
+		try (PreparedStatement statement = connection.prepareStatement(insert)) {
+			bind(statement, dialect, key, job, now);
+			statement.executeUpdate();
+		}
+		catch (SQLException ex) {
+			if (!"23505".equals(ex.getSQLState())) {
+				throw ex;
+			}
+			// inserted by another transaction meanwhile, or held back by a later state
+			updateIfNotBehind(connection, dialect, key, job, now);
+		}
+	}
+
+	private boolean updateIfNotBehind(Connection connection, JdbcDialect dialect, String key, Job job, Instant now)
+			throws SQLException {
+		String update = "UPDATE " + this.table + " SET id = ?, workflow_name = ?, step_name = ?, status = ?, "
+				+ "steps_completed = ?, percent_completed = ?, initial_input_value = ?, last_return_value = ?, "
+				+ "exception_traceback = ?, user_context = ?, requested_start_time = ?, metadata = ?, updated_at = ? "
+				+ "WHERE job_key = ? AND steps_completed <= ?";
+		try (PreparedStatement statement = connection.prepareStatement(update)) {
+			int index = bindAttributes(statement, dialect, 1, job);
+			dialect.setInstant(statement, index++, now);
+			statement.setString(index++, key);
+			statement.setInt(index, job.stepsCompleted());
+			return statement.executeUpdate() > 0;
+		}
+	}
+
+	private void bind(PreparedStatement statement, JdbcDialect dialect, String key, Job job, Instant now)
+			throws SQLException {
+		statement.setString(1, key);
+		int index = bindAttributes(statement, dialect, 2, job);
+		dialect.setInstant(statement, index++, now);
+		dialect.setInstant(statement, index, now);
+	}
+
+	/** Binds id to metadata (12 parameters) from the given index; returns the next index. */
+	private int bindAttributes(PreparedStatement statement, JdbcDialect dialect, int start, Job job)
+			throws SQLException {
+		int index = start;
+		statement.setString(index++, this.mapper.writeValueAsString(job.id()));
+		statement.setString(index++, job.workflowName());
+		setNullableString(statement, index++, job.stepName());
+		statement.setString(index++, job.status().name());
+		statement.setInt(index++, job.stepsCompleted());
+		statement.setDouble(index++, job.percentCompleted());
+		setJson(statement, index++, job.initialInputValue());
+		setJson(statement, index++, job.lastReturnValue());
+		setNullableString(statement, index++, job.exceptionTraceback());
+		setJson(statement, index++, job.userContext());
+		dialect.setInstant(statement, index++, job.requestedStartTime());
+		setJson(statement, index++, job.metadata().isEmpty() ? null : job.metadata());
+		return index;
+	}
+
+	private void setJson(PreparedStatement statement, int index, @Nullable Object value) throws SQLException {
+		setNullableString(statement, index, (value != null) ? this.mapper.writeValueAsString(value) : null);
+	}
+
+	private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
+			throws SQLException {
+		if (value == null) {
+			statement.setNull(index, Types.VARCHAR);
+		}
+		else {
+			statement.setString(index, value);
+		}
+	}
+
+	private List<Job> query(String sql, Binder binder) {
+		try {
+			Connection connection = this.connections.shared();
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				JdbcDialect dialect = dialect(connection);
+				binder.bind(statement);
+				List<Job> jobs = new ArrayList<>();
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						jobs.add(read(rows, dialect));
+					}
+				}
+				return jobs;
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Reading jobs from " + this.table + " failed", ex);
+		}
+	}
+
+	private Job read(ResultSet rows, JdbcDialect dialect) throws SQLException {
+		StringBuilder json = new StringBuilder(256).append('{');
+		raw(json, "id", rows.getString("id"));
+		text(json, "workflow_name", rows.getString("workflow_name"));
+		text(json, "step_name", rows.getString("step_name"));
+		text(json, "status", rows.getString("status"));
+		raw(json, "steps_completed", Integer.toString(rows.getInt("steps_completed")));
+		raw(json, "percent_completed", Double.toString(rows.getDouble("percent_completed")));
+		raw(json, "initial_input_value", rows.getString("initial_input_value"));
+		raw(json, "last_return_value", rows.getString("last_return_value"));
+		text(json, "exception_traceback", rows.getString("exception_traceback"));
+		raw(json, "user_context", rows.getString("user_context"));
+		Instant start = dialect.getInstant(rows, "requested_start_time");
+		text(json, "requested_start_time", (start != null) ? start.toString() : null);
+		String metadata = rows.getString("metadata");
+		if (metadata != null) {
+			raw(json, "metadata", metadata);
+		}
+		json.setCharAt(json.length() - 1, '}');
+		return this.mapper.readValue(json.toString(), Job.class);
+	}
+
+	private static void raw(StringBuilder json, String name, @Nullable String value) {
+		json.append('"').append(name).append("\":").append((value != null) ? value : "null").append(',');
+	}
+
+	private void text(StringBuilder json, String name, @Nullable String value) {
+		json.append('"').append(name).append("\":")
+			.append((value != null) ? this.mapper.writeValueAsString(value) : "null")
+			.append(',');
+	}
+
+	private JdbcDialect dialect(Connection connection) throws SQLException {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.of(connection.getMetaData());
+			this.dialect = dialect;
+		}
+		return dialect;
+	}
+
+	@FunctionalInterface
+	private interface Binder {
+
+		void bind(PreparedStatement statement) throws SQLException;
+
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.ergate.jdbc;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/** The contract on H2 in memory. */
+class H2QueueAndStoreTests extends QueueAndStoreContractTests {
+
+	@Override
+	HikariDataSource createDataSource() {
+		return TestDatabases.h2Pool(12);
+	}
+
+	@Override
+	String name() {
+		return "h2";
+	}
+
+	@Override
+	Duration crossProcessWakeBound() {
+		return Duration.ofMillis(500 + 200); // the poll interval
+	}
+
+}

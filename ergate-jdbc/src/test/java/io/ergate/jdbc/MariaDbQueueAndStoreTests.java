@@ -1,0 +1,25 @@
+package io.ergate.jdbc;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/** The contract against the real MariaDB. */
+class MariaDbQueueAndStoreTests extends QueueAndStoreContractTests {
+
+	@Override
+	HikariDataSource createDataSource() {
+		return TestDatabases.mariadbPool(12);
+	}
+
+	@Override
+	String name() {
+		return "maria";
+	}
+
+	@Override
+	Duration crossProcessWakeBound() {
+		return Duration.ofMillis(500 + 200); // the poll interval
+	}
+
+}
