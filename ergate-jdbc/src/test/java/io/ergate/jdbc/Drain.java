@@ -97,12 +97,15 @@ final class Drain {
 				dataSources.size(), workersPerInstance);
 	}
 
-	static long count(DataSource dataSource, String sql) throws SQLException {
+	static long count(DataSource dataSource, String sql) {
 		try (Connection connection = dataSource.getConnection();
 				PreparedStatement statement = connection.prepareStatement(sql);
 				ResultSet rows = statement.executeQuery()) {
 			rows.next();
 			return rows.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(sql, ex);
 		}
 	}
 
