@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ import javax.sql.DataSource;
 
 import io.ergate.Job;
 import io.ergate.JobDelivery;
+import io.ergate.MeasurableJobQueue;
 import io.ergate.ReliableJobQueue;
 import io.ergate.StateStore;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +71,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Close the queue when done with it: that stops its listener and heartbeat and gives back the rows
  * claimed but not started.
  */
-public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
+public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcJobQueue.class);
 
@@ -232,6 +234,48 @@ public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
 				waitMillis = Math.min(waitMillis, Math.max(due - now, NO_WAIT_RETRY_MILLIS));
 			}
 			this.signal.await(seen, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+		}
+	}
+
+	/**
+	 * Returns how many rows the queue table holds: jobs due, delayed or being run.
+	 * @return the count, or -1 when the database cannot be reached
+	 */
+	@Override
+	public long depth() {
+		Long count = queryLong("SELECT COUNT(*) FROM " + this.queueTable, -1);
+		return (count != null) ? count : -1;
+	}
+
+	/**
+	 * Returns how long the oldest due job that no worker holds has waited since it became due.
+	 * @return the age, or {@code null} when no job waits or the database cannot be reached
+	 */
+	@Override
+	public @Nullable Duration oldestJobAge() {
+		long now = this.clock.millis();
+		Long oldest = queryLong("SELECT MIN(ready_at) FROM " + this.queueTable
+				+ " WHERE ready_at <= ? AND lease_until IS NULL", now);
+		return (oldest != null) ? Duration.ofMillis(Math.max(0, now - oldest)) : null;
+	}
+
+	private @Nullable Long queryLong(String sql, long parameter) {
+		try (Connection connection = this.connections.own();
+				PreparedStatement statement = connection.prepareStatement(sql)) {
+			if (sql.indexOf('?') >= 0) {
+				statement.setLong(1, parameter);
+			}
+			try (ResultSet result = statement.executeQuery()) {
+				if (result.next()) {
+					long value = result.getLong(1);
+					return result.wasNull() ? null : value;
+				}
+				return null;
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("Measuring {} failed: {}", this.queueTable, ex.getMessage());
+			return null;
 		}
 	}
 
@@ -539,6 +583,22 @@ public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
 	 */
 	private boolean completeInOneStatement(JdbcDelivery delivery, Job newState, JdbcStateStore store)
 			throws SQLException {
+		Connection connection = this.connections.shared();
+		try {
+			boolean lost = handOver(connection, delivery, newState, store);
+			if (lost && this.connections.isExternallyManaged(connection)) {
+				throw new IllegalStateException(leaseLost(delivery));
+			}
+			return lost;
+		}
+		finally {
+			this.connections.release(connection);
+		}
+	}
+
+	/** The PostgreSQL hand-over statement; returns whether the lease was lost (nothing changed then). */
+	private boolean handOver(Connection connection, JdbcDelivery delivery, Job newState, JdbcStateStore store)
+			throws SQLException {
 		boolean successor = !newState.status().isFinal();
 		StringBuilder sql = new StringBuilder("WITH d AS (DELETE FROM ").append(this.queueTable)
 			.append(" WHERE id = ? AND claimed_by = ? AND delivery_count = ? RETURNING id), s AS (")
@@ -550,7 +610,6 @@ public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
 				.append("CAST(? AS JSONB), ?, 0, ? FROM d)");
 		}
 		sql.append(" SELECT COUNT(*) FROM d");
-		Connection connection = this.connections.shared();
 		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
 			statement.setLong(1, delivery.rowId);
 			statement.setString(2, this.instanceId);
@@ -561,15 +620,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, AutoCloseable {
 			}
 			try (ResultSet result = statement.executeQuery()) {
 				result.next();
-				boolean lost = result.getLong(1) == 0;
-				if (lost && this.connections.isExternallyManaged(connection)) {
-					throw new IllegalStateException(leaseLost(delivery));
-				}
-				return lost;
+				return result.getLong(1) == 0;
 			}
-		}
-		finally {
-			this.connections.release(connection);
 		}
 	}
 

@@ -271,6 +271,21 @@ abstract class QueueAndStoreContractTests {
 	}
 
 	@Test
+	void tellsItsDepthAndTheAgeOfItsOldestDueJob() throws Exception {
+		JdbcJobQueue queue = queue();
+		assertThat(queue.depth()).isZero();
+		assertThat(queue.oldestJobAge()).isNull();
+		queue.put(Job.builder("w").id("due").build());
+		queue.put(Job.builder("w").id("delayed").requestedStartTime(Instant.now().plusSeconds(60)).build());
+		Thread.sleep(50);
+		assertThat(queue.depth()).isEqualTo(2);
+		assertThat(queue.oldestJobAge()).isBetween(Duration.ofMillis(40), Duration.ofSeconds(5));
+		queue.take().acknowledge();
+		assertThat(queue.depth()).isEqualTo(1);
+		assertThat(queue.oldestJobAge()).isNull();
+	}
+
+	@Test
 	void aDelayedJobIsNotClaimableBeforeItsStartTime() throws Exception {
 		JdbcJobQueue queue = queue();
 		Instant start = Instant.now().plusMillis(800);
