@@ -11,7 +11,10 @@ import org.springframework.context.ApplicationEvent;
  * <p>
  * Events are published after the state they describe was recorded in the state store. A listener
  * that throws is logged and ignored: it cannot fail the job. A job redelivered by a reliable queue
- * (at-least-once) may cause the same event twice.
+ * (at-least-once) may cause the same event twice. The events of one job's successive steps may be
+ * seen out of order: a step's events are published after its successor was put on the queue, where
+ * another worker may already run the next step. The job's {@code steps_completed} and
+ * {@code percent_completed} order them.
  */
 public abstract class ErgateJobEvent extends ApplicationEvent {
 
