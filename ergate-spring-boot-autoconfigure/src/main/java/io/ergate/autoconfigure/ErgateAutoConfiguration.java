@@ -114,11 +114,13 @@ public final class ErgateAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	WorkflowRegistrar ergateWorkflowRegistrar(ConfigurableListableBeanFactory beanFactory, Ergate ergate) {
 		return new WorkflowRegistrar(beanFactory, ergate);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "ergateLazyInitializationExcludeFilter")
 	static LazyInitializationExcludeFilter ergateLazyInitializationExcludeFilter() {
 		return LazyInitializationExcludeFilter.forBeanTypes(WorkflowRegistrar.class, ErgateWorker.class);
 	}

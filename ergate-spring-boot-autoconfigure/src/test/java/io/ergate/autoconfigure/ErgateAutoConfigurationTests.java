@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -47,6 +48,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -107,6 +111,49 @@ class ErgateAutoConfigurationTests {
 		}).run((context) -> {
 			assertThat(context).hasSingleBean(InMemoryJobQueue.class).doesNotHaveBean(InMemoryStateStore.class);
 		});
+	}
+
+	@Test
+	void queueAndStoreOfAnAdapterAutoConfigurationOrderedBeforeReplaceTheDefaults(CapturedOutput output) {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ErgateAutoConfiguration.class, AdapterAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("ergateJobQueue").doesNotHaveBean("ergateStateStore");
+				assertThat(context.getBean(Ergate.class).queue()).isSameAs(context.getBean("adapterQueue"));
+				assertThat(context.getBean(Ergate.class).stateStore()).isSameAs(context.getBean("adapterStore"));
+			});
+		assertThat(output.getOut()).doesNotContain("in-memory");
+	}
+
+	@Test
+	void lazyInitializationStillRegistersTheWorkflowsAndStartsTheWorker() {
+		this.runner
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+			.withBean("addThenDouble", Workflow.class, () -> TestWorkflows.addThenDouble(new ArrayList<>()))
+			.run((context) -> {
+				assertThat(context.getBeanFactory().getBeanDefinition("ergate").isLazyInit()).isTrue();
+				assertThat(context.getBean(ErgateWorker.class).isRunning()).isTrue();
+				assertThat(context.getBean(Ergate.class).workflow("add_then_double")).isPresent();
+			});
+	}
+
+	@Test
+	void stepInputsAreConvertedWithTheContextsJsonMapper() {
+		JsonMapper strict = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+		Workflow workflow = Workflow.builder("point").step("read", Point.class, (point) -> point.x() + point.y()).build();
+		this.runner.withBean("point", Workflow.class, () -> workflow).run((context) -> {
+			String id = context.getBean(ErgateClient.class).submit("point", Map.of("x", 1, "y", 2, "z", 3), null);
+			assertThat(awaitFinal(context, id).lastReturnValue()).isEqualTo(3);
+		});
+		this.runner.withBean("point", Workflow.class, () -> workflow)
+			.withBean(JsonMapper.class, () -> strict)
+			.run((context) -> {
+				String id = context.getBean(ErgateClient.class).submit("point", Map.of("x", 1, "y", 2, "z", 3), null);
+				Job failed = awaitFinal(context, id);
+				assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+				assertThat(failed.exceptionTraceback()).contains("\"z\"");
+			});
 	}
 
 	@Test
@@ -558,6 +605,25 @@ class ErgateAutoConfigurationTests {
 
 	private static int occurrences(String text, String level, String fragment) {
 		return (int) text.lines().filter((line) -> line.contains(level) && line.contains(fragment)).count();
+	}
+
+	record Point(int x, int y) {
+	}
+
+	/** Stands for a durable adapter's auto-configuration, such as ergate-jdbc's. */
+	@AutoConfiguration(before = ErgateAutoConfiguration.class)
+	static class AdapterAutoConfiguration {
+
+		@Bean
+		JobQueue adapterQueue() {
+			return new InMemoryJobQueue();
+		}
+
+		@Bean
+		StateStore adapterStore() {
+			return new InMemoryStateStore();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
