@@ -138,12 +138,13 @@ public final class ErgateAutoConfiguration {
 		}
 		String[] names = beanFactory.getBeanNamesForType(type);
 		if (names.length == 0) {
-			throw new IllegalStateException("Ergate needs a " + type.getSimpleName() + " bean and found none");
+			throw new ErgateConfigurationException("Ergate needs a " + type.getSimpleName() + " bean and found none",
+					"declare one");
 		}
-		throw new IllegalStateException("Ergate needs one " + type.getSimpleName() + " bean but found "
+		throw new ErgateConfigurationException("Ergate needs one " + type.getSimpleName() + " bean but found "
 				+ names.length + ": " + Arrays.stream(names).map((name) -> "'" + name + "'")
-					.collect(Collectors.joining(", "))
-				+ ". Mark the one Ergate should use @Primary, or remove the others");
+					.collect(Collectors.joining(", ")),
+				"mark the one Ergate should use @Primary, or remove the others");
 	}
 
 	/**
@@ -179,9 +180,9 @@ public final class ErgateAutoConfiguration {
 				return Threading.VIRTUAL.isActive(environment);
 			}
 			if (virtualThreads && JavaVersion.getJavaVersion().isOlderThan(JavaVersion.TWENTY_ONE)) {
-				throw new IllegalStateException("ergate.worker.virtual-threads=true needs Java 21 or newer, "
-						+ "but this application runs on Java " + System.getProperty("java.version")
-						+ ": run it on Java 21+, or set ergate.worker.virtual-threads=false");
+				throw new ErgateConfigurationException("ergate.worker.virtual-threads=true needs Java 21 or newer, "
+						+ "but this application runs on Java " + System.getProperty("java.version"),
+						"run it on Java 21+, or set ergate.worker.virtual-threads=false");
 			}
 			return virtualThreads;
 		}

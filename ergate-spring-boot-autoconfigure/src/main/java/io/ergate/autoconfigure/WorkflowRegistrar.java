@@ -48,8 +48,8 @@ final class WorkflowRegistrar implements SmartInitializingSingleton {
 			}
 		});
 		if (!duplicates.isEmpty()) {
-			throw new InvalidDefinitionException("Two or more Ergate workflows share a name: "
-					+ String.join("; ", duplicates) + ". Workflow names must be unique: rename all but one");
+			throw new ErgateConfigurationException("Two or more Ergate workflows share a name: "
+					+ String.join("; ", duplicates), "workflow names must be unique: rename all but one");
 		}
 		for (List<Definition> definitions : byName.values()) {
 			Definition definition = definitions.get(0);
