@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ergate.Ergate;
@@ -459,6 +461,32 @@ class ErgateAutoConfigurationTests {
 			.withPropertyValues("ergate.worker.shutdown-timeout=1s", "spring.lifecycle.timeout-per-shutdown-phase=2s")
 			.run((context) -> assertThat(context.getBean(ErgateWorker.class).getShutdownTimeout())
 				.isEqualTo(Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void stopGivesUpWaitingAfterTheShutdownTimeout(CapturedOutput output) {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Workflow blocking = Workflow.builder("blocking").step("wait", Integer.class, (in) -> {
+			entered.countDown();
+			release.await(10, TimeUnit.SECONDS);
+			return in;
+		}).build();
+		this.runner.withPropertyValues("ergate.worker.shutdown-timeout=300ms")
+			.withBean("blocking", Workflow.class, () -> blocking)
+			.run((context) -> {
+				context.getBean(ErgateClient.class).submit("blocking", 1, null);
+				assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+				ErgateWorker worker = context.getBean(ErgateWorker.class);
+				long started = System.nanoTime();
+				worker.stop();
+				long waitedMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+				assertThat(waitedMillis).isBetween(250L, 5000L);
+				assertThat(worker.isRunning()).isFalse();
+				assertThat(worker.getStatus().busy()).isEqualTo(1);
+				release.countDown();
+			});
+		assertThat(output.getOut()).contains("Ergate worker stopped with steps still running after PT0.3S");
 	}
 
 	@Test
