@@ -165,7 +165,17 @@ final class StepBinder {
 			return (run) -> run;
 		}
 		for (ParameterResolver resolver : this.parameterResolvers) {
-			Supplier<?> supplier = resolver.resolve(parameter);
+			Supplier<?> supplier;
+			try {
+				supplier = resolver.resolve(parameter);
+			}
+			catch (InvalidDefinitionException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				throw new InvalidDefinitionException(where + ": parameter \"" + parameter.getName() + "\" ("
+						+ parameter.getParameterizedType().getTypeName() + ") cannot be supplied: " + ex.getMessage(), ex);
+			}
 			if (supplier != null) {
 				return (run) -> supplier.get();
 			}
