@@ -19,7 +19,13 @@ class H2QueueAndStoreTests extends QueueAndStoreContractTests {
 
 	@Override
 	Duration crossProcessWakeBound() {
-		return Duration.ofMillis(500 + 200); // the poll interval
+		// the poll interval
+		return Duration.ofMillis(500 + 200);
+	}
+
+	@Override
+	Duration crossProcessPollInterval() {
+		return Duration.ofMillis(500);
 	}
 
 }

@@ -55,6 +55,9 @@ abstract class QueueAndStoreContractTests {
 	/** How long an idle worker of another process may take to see a put. */
 	abstract Duration crossProcessWakeBound();
 
+	/** The poll interval of that test. */
+	abstract Duration crossProcessPollInterval();
+
 	@BeforeAll
 	void createTables() {
 		this.dataSource = createDataSource();
@@ -301,8 +304,9 @@ abstract class QueueAndStoreContractTests {
 
 	@Test
 	void anIdleWorkerOfAnotherProcessWakesSoonAfterAPut() throws Exception {
-		JdbcJobQueue consumer = queue();
-		JdbcJobQueue producer = queue();
+		JdbcOptions options = this.options.toBuilder().pollInterval(crossProcessPollInterval()).build();
+		JdbcJobQueue consumer = queue(options);
+		JdbcJobQueue producer = queue(options);
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
 			CountDownLatch waiting = new CountDownLatch(1);
