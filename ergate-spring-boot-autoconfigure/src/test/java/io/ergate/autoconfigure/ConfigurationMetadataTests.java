@@ -28,11 +28,16 @@ class ConfigurationMetadataTests {
 			.containsExactlyInAnyOrder("ergate.enabled", "ergate.worker.enabled", "ergate.worker.concurrency",
 					"ergate.worker.thread-name-prefix", "ergate.worker.virtual-threads", "ergate.worker.auto-startup",
 					"ergate.worker.phase", "ergate.worker.shutdown-timeout", "ergate.worker.backoff.initial",
-					"ergate.worker.backoff.max", "ergate.in-memory.max-finished-jobs");
+					"ergate.worker.backoff.max", "ergate.in-memory.max-finished-jobs", "ergate.jdbc.initialize-schema",
+					"ergate.jdbc.table-prefix", "ergate.jdbc.claim-batch-size", "ergate.jdbc.lease-duration",
+					"ergate.jdbc.poll-interval", "ergate.jdbc.listen-notify", "ergate.jdbc.dialect");
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());
-		assertThat(properties).filteredOn((property) -> !"ergate.worker.virtual-threads".equals(property.get("name")))
+		// no default: virtual threads follow spring.threads.virtual.enabled, the dialect is detected
+		assertThat(properties)
+			.filteredOn((property) -> !List.of("ergate.worker.virtual-threads", "ergate.jdbc.dialect")
+				.contains(property.get("name")))
 			.allSatisfy((property) -> assertThat(property).as("default of %s", property.get("name"))
 				.containsKey("defaultValue"));
 		assertThat(properties).filteredOn((property) -> "ergate.worker.shutdown-timeout".equals(property.get("name")))
@@ -41,6 +46,9 @@ class ConfigurationMetadataTests {
 				assertThat(property.get("type")).isEqualTo("java.time.Duration");
 				assertThat(property.get("defaultValue")).isEqualTo("30s");
 			});
+		assertThat(properties).filteredOn((property) -> "ergate.jdbc.initialize-schema".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo("embedded"));
 	}
 
 }

@@ -1,0 +1,132 @@
+package io.ergate.autoconfigure.jdbc;
+
+import java.time.Duration;
+
+import io.ergate.jdbc.JdbcDialect;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the JDBC queue and state store, bound from the {@code ergate.jdbc.*} properties.
+ * The connection itself comes from the application's {@code DataSource} ({@code spring.datasource.*}).
+ */
+@ConfigurationProperties("ergate.jdbc")
+public class ErgateJdbcProperties {
+
+	/**
+	 * When to create the queue, job and dead-letter tables at startup (with CREATE TABLE IF NOT
+	 * EXISTS): always, only for an embedded database such as H2 in memory, or never (the schema is
+	 * managed elsewhere, for example by Flyway or Liquibase with the script from the ergate-jdbc jar).
+	 */
+	private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+	/**
+	 * Prefix of the table names: {prefix}queue, {prefix}job and {prefix}dead_letter. A letter or
+	 * underscore followed by at most 39 letters, digits or underscores.
+	 */
+	private String tablePrefix = "ergate_";
+
+	/**
+	 * Most jobs a process claims in one round trip when the queue is deep. Jobs claimed but not yet
+	 * started stay leased to this process: use 1 for long steps.
+	 */
+	private int claimBatchSize = 10;
+
+	/**
+	 * How long a claim lasts without a heartbeat: a job whose worker died is run elsewhere this long
+	 * after the last heartbeat. Heartbeats run every third of it while a step runs.
+	 */
+	private Duration leaseDuration = Duration.ofSeconds(30);
+
+	/**
+	 * Longest time an idle worker sleeps before looking at the queue again. Without LISTEN/NOTIFY,
+	 * how late a worker sees a job put by another process; it also bounds how late a job whose
+	 * worker died is picked up after its lease ends.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Whether idle workers are woken by PostgreSQL LISTEN/NOTIFY within milliseconds of a put. Holds
+	 * one connection of the DataSource. Ignored on other databases.
+	 */
+	private boolean listenNotify = true;
+
+	/**
+	 * The database dialect: POSTGRESQL, H2 or MARIADB (MariaDB 10.6+ and MySQL 8+). Detected from the
+	 * connection when not set.
+	 */
+	private @Nullable JdbcDialect dialect;
+
+	public InitializeSchema getInitializeSchema() {
+		return this.initializeSchema;
+	}
+
+	public void setInitializeSchema(InitializeSchema initializeSchema) {
+		this.initializeSchema = initializeSchema;
+	}
+
+	public String getTablePrefix() {
+		return this.tablePrefix;
+	}
+
+	public void setTablePrefix(String tablePrefix) {
+		this.tablePrefix = tablePrefix;
+	}
+
+	public int getClaimBatchSize() {
+		return this.claimBatchSize;
+	}
+
+	public void setClaimBatchSize(int claimBatchSize) {
+		this.claimBatchSize = claimBatchSize;
+	}
+
+	public Duration getLeaseDuration() {
+		return this.leaseDuration;
+	}
+
+	public void setLeaseDuration(Duration leaseDuration) {
+		this.leaseDuration = leaseDuration;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
+	}
+
+	public boolean isListenNotify() {
+		return this.listenNotify;
+	}
+
+	public void setListenNotify(boolean listenNotify) {
+		this.listenNotify = listenNotify;
+	}
+
+	public @Nullable JdbcDialect getDialect() {
+		return this.dialect;
+	}
+
+	public void setDialect(@Nullable JdbcDialect dialect) {
+		this.dialect = dialect;
+	}
+
+	/**
+	 * When the tables are created at startup, as Spring Batch's {@code initialize-schema}.
+	 */
+	public enum InitializeSchema {
+
+		/** Always: the scripts use CREATE TABLE IF NOT EXISTS, so existing tables are kept. */
+		ALWAYS,
+
+		/** Only when the DataSource is an embedded, in-memory database (H2, HSQLDB, Derby). */
+		EMBEDDED,
+
+		/** Never: the schema is managed elsewhere. */
+		NEVER
+
+	}
+
+}

@@ -1,0 +1,254 @@
+package io.ergate.autoconfigure.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import io.ergate.Ergate;
+import io.ergate.InMemoryJobQueue;
+import io.ergate.InMemoryStateStore;
+import io.ergate.Job;
+import io.ergate.JobQueue;
+import io.ergate.JobStatus;
+import io.ergate.StateStore;
+import io.ergate.Workflow;
+import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.jdbc.JdbcDialect;
+import io.ergate.jdbc.JdbcJobQueue;
+import io.ergate.jdbc.JdbcOptions;
+import io.ergate.jdbc.JdbcStateStore;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ErgateJdbcAutoConfiguration}: its conditions, properties and schema
+ * initialization, on H2 and on the real PostgreSQL.
+ */
+class ErgateJdbcAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ErgateJdbcAutoConfiguration.class, ErgateAutoConfiguration.class))
+		.withPropertyValues("ergate.worker.enabled=false");
+
+	@Test
+	void providesTheQueueAndStoreOnTheDataSourceAndCreatesAnEmbeddedSchema() {
+		DataSource h2 = h2();
+		this.runner.withBean(DataSource.class, () -> h2).run((context) -> {
+			assertThat(context).hasSingleBean(JdbcJobQueue.class)
+				.hasSingleBean(JdbcStateStore.class)
+				.doesNotHaveBean(InMemoryJobQueue.class)
+				.doesNotHaveBean(InMemoryStateStore.class);
+			Ergate ergate = context.getBean(Ergate.class);
+			assertThat(ergate.queue()).isSameAs(context.getBean(JdbcJobQueue.class));
+			assertThat(ergate.stateStore()).isSameAs(context.getBean(JdbcStateStore.class));
+			assertThat(context.getBean(JdbcJobQueue.class).dataSource()).isSameAs(h2);
+			assertThat(context.getBean(JdbcStateStore.class).dataSource()).isSameAs(h2);
+			assertThat(tableExists(h2, "ergate_queue")).isTrue();
+			assertThat(tableExists(h2, "ergate_job")).isTrue();
+			assertThat(tableExists(h2, "ergate_dead_letter")).isTrue();
+		});
+	}
+
+	@Test
+	void bindsTheErgateJdbcProperties() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withPropertyValues("ergate.jdbc.table-prefix=billing_", "ergate.jdbc.claim-batch-size=3",
+					"ergate.jdbc.lease-duration=5s", "ergate.jdbc.poll-interval=200ms", "ergate.jdbc.listen-notify=false",
+					"ergate.jdbc.dialect=h2")
+			.run((context) -> {
+				JdbcOptions options = context.getBean(JdbcOptions.class);
+				assertThat(options.tablePrefix()).isEqualTo("billing_");
+				assertThat(options.claimBatchSize()).isEqualTo(3);
+				assertThat(options.leaseDuration()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(options.pollInterval()).isEqualTo(Duration.ofMillis(200));
+				assertThat(options.listenNotify()).isFalse();
+				assertThat(options.dialect()).isEqualTo(JdbcDialect.H2);
+				assertThat(context.getBean(JdbcJobQueue.class).options()).isSameAs(options);
+				assertThat(tableExists(context.getBean(DataSource.class), "billing_queue")).isTrue();
+			});
+	}
+
+	@Test
+	void rejectsATablePrefixThatIsNotAnIdentifier() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withPropertyValues("ergate.jdbc.table-prefix=x; DROP TABLE users; --")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Invalid Ergate table prefix"));
+	}
+
+	@Test
+	void createsNoTablesWhenInitializeSchemaIsNever() {
+		DataSource h2 = h2();
+		this.runner.withBean(DataSource.class, () -> h2)
+			.withPropertyValues("ergate.jdbc.initialize-schema=never")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(JdbcJobQueue.class);
+				assertThat(tableExists(h2, "ergate_queue")).isFalse();
+			});
+	}
+
+	@Test
+	void leavesAServerDatabaseAloneByDefaultAndInitializesItWhenAlways() {
+		String prefix = "t_boot_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+		DataSource postgres = TestDataSources.postgres();
+		try {
+			this.runner.withBean(DataSource.class, () -> postgres)
+				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix)
+				.run((context) -> assertThat(tableExists(postgres, prefix + "queue")).isFalse());
+			this.runner.withBean(DataSource.class, () -> postgres)
+				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix, "ergate.jdbc.initialize-schema=always")
+				.run((context) -> assertThat(tableExists(postgres, prefix + "queue")).isTrue());
+		}
+		finally {
+			TestDataSources.dropTables(postgres, prefix);
+		}
+	}
+
+	@Test
+	void runsJobsThroughTheManagedWorkerOnPostgres() {
+		String prefix = "t_boot_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+		DataSource postgres = TestDataSources.postgres();
+		Workflow workflow = Workflow.builder("add_then_double")
+			.step("add", Integer.class, (in) -> in + 1)
+			.step("double", Integer.class, (in) -> in * 2)
+			.build();
+		try {
+			new ApplicationContextRunner()
+				.withConfiguration(
+						AutoConfigurations.of(ErgateJdbcAutoConfiguration.class, ErgateAutoConfiguration.class))
+				.withBean(DataSource.class, () -> postgres)
+				.withBean("addThenDouble", Workflow.class, () -> workflow)
+				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix, "ergate.jdbc.initialize-schema=always",
+						"ergate.worker.concurrency=2")
+				.run((context) -> {
+					Ergate ergate = context.getBean(Ergate.class);
+					Job job = ergate.submit(Job.builder("add_then_double").initialInputValue(20).build());
+					JdbcStateStore store = context.getBean(JdbcStateStore.class);
+					await().atMost(Duration.ofSeconds(10))
+						.untilAsserted(() -> assertThat(store.findById(job.id()).orElseThrow().status())
+							.isEqualTo(JobStatus.COMPLETED));
+					assertThat(store.findById(job.id()).orElseThrow().lastReturnValue()).isEqualTo(42);
+					assertThat(context.getBean(JdbcJobQueue.class).depth()).isZero();
+				});
+		}
+		finally {
+			TestDataSources.dropTables(postgres, prefix);
+		}
+	}
+
+	@Test
+	void theApplicationsQueueAndStoreWin() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withBean("myQueue", JobQueue.class, InMemoryJobQueue::new)
+			.run((context) -> assertThat(context).doesNotHaveBean(JdbcJobQueue.class)
+				.hasSingleBean(JdbcStateStore.class)
+				.hasSingleBean(JobQueue.class));
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withBean("myStore", StateStore.class, InMemoryStateStore::new)
+			.run((context) -> assertThat(context).doesNotHaveBean(JdbcStateStore.class)
+				.hasSingleBean(JdbcJobQueue.class)
+				.hasSingleBean(StateStore.class));
+	}
+
+	@Test
+	void backsOffWithoutADataSource() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(JdbcJobQueue.class)
+			.doesNotHaveBean(JdbcStateStore.class)
+			.hasSingleBean(InMemoryJobQueue.class)
+			.hasSingleBean(InMemoryStateStore.class));
+	}
+
+	@Test
+	void backsOffWithoutErgateJdbcOnTheClassPath() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withClassLoader(new FilteredClassLoader(JdbcJobQueue.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(JdbcJobQueue.class)
+				.doesNotHaveBean(JdbcStateStore.class)
+				.doesNotHaveBean(ErgateJdbcProperties.class)
+				.hasSingleBean(InMemoryJobQueue.class));
+	}
+
+	@Test
+	void backsOffWhenErgateIsDisabled() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withPropertyValues("ergate.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(JdbcJobQueue.class)
+				.doesNotHaveBean(JdbcStateStore.class));
+	}
+
+	private static DataSource h2() {
+		return TestDataSources.h2();
+	}
+
+	private static boolean tableExists(DataSource dataSource, String table) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				ResultSet tables = connection.getMetaData().getTables(null, null, null, new String[] { "TABLE" })) {
+			while (tables.next()) {
+				if (tables.getString("TABLE_NAME").equalsIgnoreCase(table)) {
+					return true;
+				}
+			}
+			return false;
+		}
+	}
+
+	/** The databases of these tests. */
+	static final class TestDataSources {
+
+		static DataSource h2() {
+			JdbcDataSource dataSource = new JdbcDataSource();
+			dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+			return dataSource;
+		}
+
+		/** The local PostgreSQL (ERGATE_TEST_POSTGRES_URL to point elsewhere); fails saying so when absent. */
+		static DataSource postgres() {
+			String url = env("ERGATE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+			PGSimpleDataSource dataSource = new PGSimpleDataSource();
+			dataSource.setURL(url);
+			dataSource.setUser(env("ERGATE_TEST_POSTGRES_USER", "postgres"));
+			dataSource.setPassword(env("ERGATE_TEST_POSTGRES_PASSWORD", ""));
+			try (Connection connection = dataSource.getConnection()) {
+				connection.isValid(1);
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("This test needs a real PostgreSQL and none answered at " + url + " ("
+						+ ex.getMessage() + "): start the local service or set ERGATE_TEST_POSTGRES_URL/_USER/_PASSWORD",
+						ex);
+			}
+			return dataSource;
+		}
+
+		static void dropTables(DataSource dataSource, String prefix) {
+			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+				for (String table : new String[] { "queue", "job", "dead_letter" }) {
+					statement.execute("DROP TABLE IF EXISTS " + prefix + table);
+				}
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		private static String env(String name, String fallback) {
+			String value = System.getenv(name);
+			return (value != null && !value.isBlank()) ? value : fallback;
+		}
+
+	}
+
+}
