@@ -36,6 +36,7 @@ final class TestDatabases {
 		String password = env("ERGATE_TEST_POSTGRES_PASSWORD", "");
 		SQLException failure;
 		try (Connection connection = DriverManager.getConnection(url, user, password)) {
+			connection.isValid(1);
 			postgres = new String[] { url, user, password };
 			return postgres;
 		}
