@@ -49,8 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its lease cannot complete, acknowledge or release the row.</li>
  * <li><b>Batches.</b> When the queue is deep, one round trip claims up to
  * {@link JdbcOptions#claimBatchSize()} rows; the process's workers take them one by one. A claimed
- * row not started within half its lease, or still waiting when the engine stops or the queue is
- * {@linkplain #close() closed}, is given back.</li>
+ * row is given back when no worker of the process came to take one for a poll interval (the engine
+ * stopped, or all its workers are busy), when it waited half its lease, or when the queue is
+ * {@linkplain #close() closed}.</li>
  * <li><b>Delays.</b> A job whose {@link Job#requestedStartTime()} is in the future is not claimable
  * before it ({@code ready_at}); idle workers sleep until the earliest such time.</li>
  * <li><b>Wake-ups.</b> Idle workers sleep, never poll busily: on PostgreSQL one connection per queue
@@ -110,6 +111,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private volatile boolean closed;
 
 	private volatile boolean listening;
+
+	private volatile long lastTakeNanos = System.nanoTime();
 
 	private @Nullable ScheduledExecutorService heartbeat;
 
@@ -197,6 +200,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	@Override
 	public JobDelivery take() throws InterruptedException {
 		start();
+		this.lastTakeNanos = System.nanoTime();
 		while (true) {
 			if (this.closed) {
 				throw new IllegalStateException("JdbcJobQueue on " + this.queueTable + " is closed");
@@ -233,7 +237,14 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			if (due != null) {
 				waitMillis = Math.min(waitMillis, Math.max(due - now, NO_WAIT_RETRY_MILLIS));
 			}
-			this.signal.await(seen, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+			try {
+				this.signal.await(seen, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+			}
+			catch (InterruptedException ex) {
+				// the engine is stopping: give back what no worker will start
+				giveBackClaimedNotStarted();
+				throw ex;
+			}
 		}
 	}
 
@@ -330,6 +341,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			});
 			long period = Math.max(100, this.options.leaseDuration().toMillis() / 3);
 			executor.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+			long poll = this.options.pollInterval().toMillis();
+			executor.scheduleWithFixedDelay(this::giveBackWhenNoWorkerTakes, poll, poll, TimeUnit.MILLISECONDS);
 			this.heartbeat = executor;
 			if (this.options.listenNotify() && dialect().supportsListenNotify()) {
 				Thread thread = new Thread(this::listen, "ergate-jdbc-listener-" + this.queueTable);
@@ -673,6 +686,18 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		catch (RuntimeException ex) {
 			logger.warn("Giving back row {} of {} failed; it is claimable again when its lease ends", delivery.rowId,
 					this.queueTable, ex);
+		}
+	}
+
+	/**
+	 * Rows claimed in a batch wait for this process's workers; when none has come to take one for a
+	 * poll interval (the engine stopped, or every worker is busy with a long step), they are given
+	 * back for other processes to run.
+	 */
+	private void giveBackWhenNoWorkerTakes() {
+		if (!this.claimedNotStarted.isEmpty()
+				&& System.nanoTime() - this.lastTakeNanos > this.options.pollInterval().toNanos()) {
+			giveBackClaimedNotStarted();
 		}
 	}
 

@@ -289,6 +289,36 @@ abstract class QueueAndStoreContractTests {
 	}
 
 	@Test
+	void rowsClaimedInABatchAreGivenBackWhenTheEngineStops() throws Exception {
+		JdbcOptions options = this.options.toBuilder().claimBatchSize(8).pollInterval(Duration.ofMillis(100)).build();
+		JdbcJobQueue queue = queue(options);
+		List<Job> jobs = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			jobs.add(Job.builder("slow").id("s" + i).build());
+		}
+		queue.putAll(jobs);
+		Ergate ergate = new Ergate(queue, store());
+		CountDownLatch running = new CountDownLatch(2);
+		ergate.registerWorkflow(Workflow.builder("slow").step("only", Object.class, (in) -> {
+			running.countDown();
+			Thread.sleep(300);
+			return null;
+		}).build());
+		ergate.start(2);
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread.sleep(100); // both workers busy, more rows claimed than started
+		ergate.stop(Duration.ofSeconds(5));
+		String claimed = "SELECT COUNT(*) FROM " + this.options.table("queue") + " WHERE claimed_by IS NOT NULL";
+		long deadline = System.currentTimeMillis() + 2000;
+		while (count(claimed) > 0 && System.currentTimeMillis() < deadline) {
+			Thread.sleep(20);
+		}
+		// without closing the queue, nothing stays claimed by an engine that stopped
+		assertThat(count(claimed)).isZero();
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue"))).isGreaterThan(0);
+	}
+
+	@Test
 	void aDelayedJobIsNotClaimableBeforeItsStartTime() throws Exception {
 		JdbcJobQueue queue = queue();
 		Instant start = Instant.now().plusMillis(800);
