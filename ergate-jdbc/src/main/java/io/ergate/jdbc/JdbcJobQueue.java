@@ -59,7 +59,8 @@ import tools.jackson.databind.json.JsonMapper;
  * databases they look again after {@link JdbcOptions#pollInterval()}, or at once for a put in the same
  * process.</li>
  * <li><b>Poison rows.</b> A row whose payload is not a valid job is moved to the dead-letter table
- * ({@code ergate_dead_letter}) with the validation error, and the worker claims the next row.</li>
+ * ({@code ergate_dead_letter}) with the validation error, and the worker claims the next row. So is a
+ * job delivered more than {@link JdbcOptions#maxDeliveries()} times in the same state.</li>
  * <li><b>Atomic hand-over.</b> When the {@link StateStore} given to
  * {@link JobDelivery#complete(Job, StateStore)} is a {@link JdbcStateStore} on the same
  * {@link DataSource}, the new state, the successor's row and the deletion of the claimed row commit in
@@ -492,6 +493,13 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	/** Reads a claimed row's job, or moves the row to the dead-letter table and returns null. */
 	private @Nullable Job decode(Row row) {
+		int max = this.options.maxDeliveries();
+		if (max > 0 && row.deliveryCount() > max) {
+			deadLetter(row, new IllegalStateException("Delivered " + row.deliveryCount() + " times without completing "
+					+ "(max-deliveries " + max + "): its step or its hand-over keeps failing, or keeps killing its "
+					+ "worker; see the worker logs"));
+			return null;
+		}
 		try {
 			Job job = this.mapper.readValue(row.payload(), Job.class);
 			Object id = job.id();
@@ -512,8 +520,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private void deadLetter(Row row, RuntimeException error) {
 		String reason = error.getClass().getName() + ": " + error.getMessage();
-		logger.warn("Queue row {} of {} is not a valid job and moves to {}: {}", row.id(), this.queueTable,
-				this.deadLetterTable, reason);
+		logger.warn("Queue row {} of {} moves to {}: {}", row.id(), this.queueTable, this.deadLetterTable, reason);
 		String insert = "INSERT INTO " + this.deadLetterTable
 				+ " (queue_id, payload, error, delivery_count, failed_at) VALUES (?, ?, ?, ?, ?)";
 		try (Connection connection = this.connections.own()) {

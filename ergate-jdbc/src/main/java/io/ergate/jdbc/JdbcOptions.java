@@ -33,6 +33,8 @@ public final class JdbcOptions {
 
 	private final boolean listenNotify;
 
+	private final int maxDeliveries;
+
 	private final JsonMapper jsonMapper;
 
 	private JdbcOptions(Builder builder) {
@@ -42,6 +44,7 @@ public final class JdbcOptions {
 		this.leaseDuration = builder.leaseDuration;
 		this.pollInterval = builder.pollInterval;
 		this.listenNotify = builder.listenNotify;
+		this.maxDeliveries = builder.maxDeliveries;
 		this.jsonMapper = builder.jsonMapper;
 	}
 
@@ -126,6 +129,15 @@ public final class JdbcOptions {
 	}
 
 	/**
+	 * Returns how many times a job may be delivered in the same state before it is moved to the
+	 * dead-letter table instead.
+	 * @return the limit, default 20; 0 for none
+	 */
+	public int maxDeliveries() {
+		return this.maxDeliveries;
+	}
+
+	/**
 	 * Returns the mapper that writes and reads job payloads.
 	 * @return the mapper, default {@link JsonMapper#shared()}
 	 */
@@ -145,6 +157,7 @@ public final class JdbcOptions {
 		builder.leaseDuration = this.leaseDuration;
 		builder.pollInterval = this.pollInterval;
 		builder.listenNotify = this.listenNotify;
+		builder.maxDeliveries = this.maxDeliveries;
 		builder.jsonMapper = this.jsonMapper;
 		return builder;
 	}
@@ -157,7 +170,7 @@ public final class JdbcOptions {
 	public String toString() {
 		return "JdbcOptions{tablePrefix=" + this.tablePrefix + ", dialect=" + this.dialect + ", claimBatchSize="
 				+ this.claimBatchSize + ", leaseDuration=" + this.leaseDuration + ", pollInterval="
-				+ this.pollInterval + ", listenNotify=" + this.listenNotify + "}";
+				+ this.pollInterval + ", listenNotify=" + this.listenNotify + ", maxDeliveries=" + this.maxDeliveries + "}";
 	}
 
 	/**
@@ -176,6 +189,8 @@ public final class JdbcOptions {
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		private boolean listenNotify = true;
+
+		private int maxDeliveries = 20;
 
 		private JsonMapper jsonMapper = JsonMapper.shared();
 
@@ -253,6 +268,21 @@ public final class JdbcOptions {
 		 */
 		public Builder listenNotify(boolean listenNotify) {
 			this.listenNotify = listenNotify;
+			return this;
+		}
+
+		/**
+		 * Sets how many times a job may be delivered in the same state (its step started, or its
+		 * hand-over tried, without completing: the step or the hand-over keeps failing, or keeps killing
+		 * its worker) before it is moved to the dead-letter table instead of being delivered again.
+		 * @param maxDeliveries 1 or more, or 0 for no limit
+		 * @return this builder
+		 */
+		public Builder maxDeliveries(int maxDeliveries) {
+			if (maxDeliveries < 0) {
+				throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, was " + maxDeliveries);
+			}
+			this.maxDeliveries = maxDeliveries;
 			return this;
 		}
 

@@ -384,6 +384,26 @@ abstract class QueueAndStoreContractTests {
 	}
 
 	@Test
+	void aJobDeliveredTooOftenIsDeadLetteredAndTheQueueKeepsFlowing() throws Exception {
+		JdbcJobQueue queue = queue(this.options.toBuilder().maxDeliveries(2).claimBatchSize(1).build());
+		queue.put(Job.builder("w").id("crashes").build());
+		queue.put(Job.builder("w").id("fine").build());
+		for (int i = 1; i <= 2; i++) {
+			JobDelivery delivery = queue.take();
+			assertThat(delivery.job().id()).isEqualTo("crashes");
+			assertThat(delivery.deliveryCount()).isEqualTo(i);
+			delivery.release(); // as the engine does when the hand-over fails
+		}
+		assertThat(queue.take().job().id()).isEqualTo("fine");
+		assertThat(strings("SELECT error FROM " + this.options.table("dead_letter"))).singleElement()
+			.asString()
+			.contains("Delivered 3 times without completing (max-deliveries 2)");
+		assertThat(strings("SELECT payload FROM " + this.options.table("dead_letter"))).singleElement()
+			.asString()
+			.contains("crashes");
+	}
+
+	@Test
 	void rejectsATablePrefixThatIsNotAnIdentifier() {
 		assertThatIllegalArgumentException().isThrownBy(() -> JdbcOptions.builder().tablePrefix("x; DROP TABLE y; --"))
 			.withMessageContaining("Invalid Ergate table prefix");

@@ -30,7 +30,7 @@ class ConfigurationMetadataTests {
 					"ergate.worker.phase", "ergate.worker.shutdown-timeout", "ergate.worker.backoff.initial",
 					"ergate.worker.backoff.max", "ergate.in-memory.max-finished-jobs", "ergate.jdbc.initialize-schema",
 					"ergate.jdbc.table-prefix", "ergate.jdbc.claim-batch-size", "ergate.jdbc.lease-duration",
-					"ergate.jdbc.poll-interval", "ergate.jdbc.listen-notify", "ergate.jdbc.dialect");
+					"ergate.jdbc.poll-interval", "ergate.jdbc.listen-notify", "ergate.jdbc.max-deliveries", "ergate.jdbc.dialect");
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());

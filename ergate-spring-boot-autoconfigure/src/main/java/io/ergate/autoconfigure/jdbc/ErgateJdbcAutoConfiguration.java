@@ -51,6 +51,7 @@ public final class ErgateJdbcAutoConfiguration {
 			.leaseDuration(properties.getLeaseDuration())
 			.pollInterval(properties.getPollInterval())
 			.listenNotify(properties.isListenNotify())
+			.maxDeliveries(properties.getMaxDeliveries())
 			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
 			.build();
 	}

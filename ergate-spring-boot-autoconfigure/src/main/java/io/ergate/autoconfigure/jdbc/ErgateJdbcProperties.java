@@ -52,6 +52,12 @@ public class ErgateJdbcProperties {
 	private boolean listenNotify = true;
 
 	/**
+	 * How many times a job may be delivered in the same state (its step or its hand-over keeps failing,
+	 * or keeps killing its worker) before it is moved to the dead-letter table. 0 for no limit.
+	 */
+	private int maxDeliveries = 20;
+
+	/**
 	 * The database dialect: POSTGRESQL, H2 or MARIADB (MariaDB 10.6+ and MySQL 8+). Detected from the
 	 * connection when not set.
 	 */
@@ -103,6 +109,14 @@ public class ErgateJdbcProperties {
 
 	public void setListenNotify(boolean listenNotify) {
 		this.listenNotify = listenNotify;
+	}
+
+	public int getMaxDeliveries() {
+		return this.maxDeliveries;
+	}
+
+	public void setMaxDeliveries(int maxDeliveries) {
+		this.maxDeliveries = maxDeliveries;
 	}
 
 	public @Nullable JdbcDialect getDialect() {

@@ -66,7 +66,7 @@ class ErgateJdbcAutoConfigurationTests {
 		this.runner.withBean(DataSource.class, TestDataSources::h2)
 			.withPropertyValues("ergate.jdbc.table-prefix=billing_", "ergate.jdbc.claim-batch-size=3",
 					"ergate.jdbc.lease-duration=5s", "ergate.jdbc.poll-interval=200ms", "ergate.jdbc.listen-notify=false",
-					"ergate.jdbc.dialect=h2")
+					"ergate.jdbc.dialect=h2", "ergate.jdbc.max-deliveries=5")
 			.run((context) -> {
 				JdbcOptions options = context.getBean(JdbcOptions.class);
 				assertThat(options.tablePrefix()).isEqualTo("billing_");
@@ -75,6 +75,7 @@ class ErgateJdbcAutoConfigurationTests {
 				assertThat(options.pollInterval()).isEqualTo(Duration.ofMillis(200));
 				assertThat(options.listenNotify()).isFalse();
 				assertThat(options.dialect()).isEqualTo(JdbcDialect.H2);
+				assertThat(options.maxDeliveries()).isEqualTo(5);
 				assertThat(context.getBean(JdbcJobQueue.class).options()).isSameAs(options);
 				assertThat(tableExists(context.getBean(DataSource.class), "billing_queue")).isTrue();
 			});
