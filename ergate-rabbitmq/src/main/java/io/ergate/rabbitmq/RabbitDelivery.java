@@ -45,15 +45,19 @@ final class RabbitDelivery implements JobDelivery {
 
 	@Override
 	public void complete(Job newState, StateStore stateStore) {
-		settle();
+		checkNotSettled();
 		if (!this.raw.isCurrent()) {
+			// the broker has requeued this job already: handing it on would run the next step twice
+			settle();
 			lost();
 			return;
 		}
+		// when the store or the put fails, the delivery stays unsettled: the engine releases it
 		stateStore.update(newState);
 		if (!newState.status().isFinal()) {
 			this.queue.put(newState);
 		}
+		settle();
 		if (!this.raw.ack()) {
 			lost();
 		}
@@ -73,11 +77,21 @@ final class RabbitDelivery implements JobDelivery {
 		this.raw.requeue();
 	}
 
+	private void checkNotSettled() {
+		if (this.settled.get()) {
+			throw alreadySettled();
+		}
+	}
+
 	private void settle() {
 		if (!this.settled.compareAndSet(false, true)) {
-			throw new IllegalStateException("The delivery of job " + this.job.id() + " (step " + this.job.stepName()
-					+ ") was already completed, acknowledged or released");
+			throw alreadySettled();
 		}
+	}
+
+	private IllegalStateException alreadySettled() {
+		return new IllegalStateException("The delivery of job " + this.job.id() + " (step " + this.job.stepName()
+				+ ") was already completed, acknowledged or released");
 	}
 
 	private void lost() {

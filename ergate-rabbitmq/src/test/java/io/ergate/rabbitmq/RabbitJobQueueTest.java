@@ -102,6 +102,11 @@ class RabbitJobQueueTest {
 			JobDelivery delivery = queue.take();
 			assertThatThrownBy(() -> delivery.complete(Job.builder("w").id("j1").stepName("two").build(), failing))
 				.hasMessage("store down");
+			// as the engine does after a failed completion
+			delivery.release();
+			JobDelivery again = queue.take();
+			assertThat(again.job().id()).isEqualTo("j1");
+			assertThat(again.deliveryCount()).isEqualTo(2);
 		}
 		List<GetResponse> left = this.broker.drain(this.queueName);
 		assertThat(left).hasSize(1);

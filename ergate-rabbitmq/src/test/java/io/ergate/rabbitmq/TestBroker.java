@@ -185,8 +185,26 @@ final class TestBroker {
 				pids.add(line.substring(0, tab).trim());
 			}
 		}
+		// all at once, as a broker restart would (and rabbitmqctl takes a while to start)
+		List<Thread> closers = new ArrayList<>();
+		List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 		for (String pid : pids) {
-			rabbitmqctl("close_connection", pid, "ergate test: simulated connection loss");
+			Thread closer = new Thread(() -> {
+				try {
+					rabbitmqctl("close_connection", pid, "ergate test: simulated connection loss");
+				}
+				catch (Exception ex) {
+					failures.add(ex);
+				}
+			});
+			closer.start();
+			closers.add(closer);
+		}
+		for (Thread closer : closers) {
+			closer.join();
+		}
+		if (!failures.isEmpty()) {
+			throw failures.get(0);
 		}
 		return pids.size();
 	}
