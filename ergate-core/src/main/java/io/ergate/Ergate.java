@@ -326,9 +326,9 @@ public final class Ergate implements AutoCloseable {
 	}
 
 	private void recordFailure(RuntimeException ex) {
-		this.consecutiveFailures.incrementAndGet();
 		this.lastError = ex.getClass().getName() + ": " + ex.getMessage();
 		this.lastErrorTime = this.clock.instant();
+		this.consecutiveFailures.incrementAndGet();
 	}
 
 	private static <T> T instantiate(Class<T> type) {

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code requested_start_time} is in the future until they are due (without polling). Everything is
  * lost when the process ends; use it for tests, development and jobs that may be lost.
  */
-public final class InMemoryJobQueue implements JobQueue {
+public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -135,6 +135,11 @@ public final class InMemoryJobQueue implements JobQueue {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	@Override
+	public long depth() {
+		return size();
 	}
 
 	/**

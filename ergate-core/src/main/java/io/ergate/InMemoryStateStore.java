@@ -56,17 +56,31 @@ public final class InMemoryStateStore implements QueryableStateStore {
 		if (id == null) {
 			return;
 		}
-		Entry previous = this.jobs.get(id);
-		long created = (previous != null) ? previous.created : this.sequence.incrementAndGet();
-		this.jobs.put(id, new Entry(job, created));
-		if (job.status().isFinal() && (previous == null || !previous.job.status().isFinal())) {
-			this.finished.add(id);
-			if (this.finishedCount.incrementAndGet() > this.maxFinishedJobs) {
-				Object oldest = this.finished.poll();
-				if (oldest != null) {
-					this.finishedCount.decrementAndGet();
-					this.jobs.computeIfPresent(oldest, (key, entry) -> entry.job.status().isFinal() ? null : entry);
-				}
+		Entry entry = this.jobs.get(id);
+		boolean wasFinal;
+		if (entry == null) {
+			Entry created = new Entry(job, this.sequence.incrementAndGet());
+			entry = this.jobs.putIfAbsent(id, created);
+			if (entry == null) {
+				noteFinished(id, job, false);
+				return;
+			}
+		}
+		wasFinal = entry.job.status().isFinal();
+		entry.job = job;
+		noteFinished(id, job, wasFinal);
+	}
+
+	private void noteFinished(Object id, Job job, boolean wasFinal) {
+		if (!job.status().isFinal() || wasFinal) {
+			return;
+		}
+		this.finished.add(id);
+		if (this.finishedCount.incrementAndGet() > this.maxFinishedJobs) {
+			Object oldest = this.finished.poll();
+			if (oldest != null) {
+				this.finishedCount.decrementAndGet();
+				this.jobs.computeIfPresent(oldest, (key, old) -> old.job.status().isFinal() ? null : old);
 			}
 		}
 	}
@@ -107,7 +121,17 @@ public final class InMemoryStateStore implements QueryableStateStore {
 		return this.jobs.size();
 	}
 
-	private record Entry(Job job, long created) {
+	private static final class Entry {
+
+		volatile Job job;
+
+		final long created;
+
+		Entry(Job job, long created) {
+			this.job = job;
+			this.created = created;
+		}
+
 	}
 
 }

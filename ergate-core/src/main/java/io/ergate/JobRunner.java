@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.helpers.NOPMDCAdapter;
 
 /**
  * Runs one step of one job: the heart of the worker loop. Resolves the workflow and step, records
@@ -25,6 +26,9 @@ final class JobRunner {
 	static final String MDC_WORKFLOW = "ergate.workflow";
 
 	static final String MDC_STEP = "ergate.step";
+
+	/** Without a logging backend that keeps an MDC, don't pay for filling it. */
+	private static final boolean MDC_ENABLED = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
 
 	private final WorkflowRegistry registry;
 
@@ -91,9 +95,11 @@ final class JobRunner {
 		}
 		Object value = null;
 		Throwable thrown = null;
-		MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
-		MDC.put(MDC_WORKFLOW, workflow.name());
-		MDC.put(MDC_STEP, stepName);
+		if (MDC_ENABLED) {
+			MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
+			MDC.put(MDC_WORKFLOW, workflow.name());
+			MDC.put(MDC_STEP, stepName);
+		}
 		long started = System.nanoTime();
 		try (StepRun run = new StepRun(running, stepName, this.binder)) {
 			value = invoke(workflow.step(index), run, 0);
@@ -105,9 +111,11 @@ final class JobRunner {
 			thrown = ex;
 		}
 		finally {
-			MDC.remove(MDC_JOB_ID);
-			MDC.remove(MDC_WORKFLOW);
-			MDC.remove(MDC_STEP);
+			if (MDC_ENABLED) {
+				MDC.remove(MDC_JOB_ID);
+				MDC.remove(MDC_WORKFLOW);
+				MDC.remove(MDC_STEP);
+			}
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - started);
 		next(delivery, workflow, running, index, value, thrown, duration);
