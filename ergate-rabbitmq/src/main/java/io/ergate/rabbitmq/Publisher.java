@@ -124,6 +124,34 @@ final class Publisher {
 		}
 	}
 
+	/** @return the ready messages in the queue, -1 when it cannot be told */
+	long messageCount(String queue) {
+		PooledChannel pooled;
+		try {
+			pooled = borrow();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+		boolean reusable = false;
+		try {
+			long count = pooled.channel.queueDeclarePassive(queue).getMessageCount();
+			reusable = true;
+			return count;
+		}
+		catch (IOException | ShutdownSignalException ex) {
+			return -1;
+		}
+		finally {
+			giveBack(pooled, reusable);
+		}
+	}
+
+	/** @return the queues declared through {@link #declareOnce}: the delay queues used so far */
+	Set<String> declaredOnce() {
+		return Set.copyOf(this.declared);
+	}
+
 	void close() {
 		PooledChannel pooled;
 		while ((pooled = this.idle.poll()) != null) {

@@ -23,6 +23,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.ergate.Job;
 import io.ergate.JobDelivery;
 import io.ergate.JobValidationException;
+import io.ergate.MeasurableJobQueue;
 import io.ergate.ReliableJobQueue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,7 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Consumers start on the first {@link #take()}, so a process that only submits jobs never takes any.
  * The queue is safe for use by several threads.
  */
-public final class RabbitJobQueue implements ReliableJobQueue, AutoCloseable {
+public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueue, AutoCloseable {
 
 	/** The header of a dead-lettered message that says why it was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-ergate-dead-letter-reason";
@@ -383,6 +384,31 @@ public final class RabbitJobQueue implements ReliableJobQueue, AutoCloseable {
 			return ConnectionState.RECOVERING;
 		}
 		return ConnectionState.CONNECTED;
+	}
+
+	/**
+	 * Returns how many jobs wait on the broker: the ready messages of the work queue and of the delay
+	 * queues this queue used, without those taken by workers and not acknowledged yet. Asks the broker
+	 * once per queue.
+	 * @return the count, -1 when the broker cannot be asked now
+	 */
+	@Override
+	public long depth() {
+		if (this.closed) {
+			return -1;
+		}
+		long total = this.publisher.messageCount(this.topology.queue());
+		if (total < 0) {
+			return -1;
+		}
+		for (String delayQueue : this.publisher.declaredOnce()) {
+			long count = this.publisher.messageCount(delayQueue);
+			if (count < 0) {
+				return -1;
+			}
+			total += count;
+		}
+		return total;
 	}
 
 	/**

@@ -178,6 +178,16 @@ class RabbitJobQueueTest {
 	}
 
 	@Test
+	void depthCountsReadyAndDelayedJobs() throws Exception {
+		try (RabbitJobQueue queue = builder().build()) {
+			assertThat(queue.depth()).isZero();
+			queue.put(Job.builder("w").id("now").build());
+			queue.put(Job.builder("w").id("later").requestedStartTime(Instant.now().plusSeconds(60)).build());
+			assertThat(queue.depth()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void putFailsWhenTheBrokerReturnsTheMessage() {
 		try (RabbitJobQueue queue = builder().build()) {
 			this.broker.deleteQueues(this.queueName);
