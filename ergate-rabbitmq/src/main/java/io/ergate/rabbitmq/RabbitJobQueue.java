@@ -428,6 +428,30 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	}
 
 	/**
+	 * Returns the type of the queues this queue declares.
+	 * @return classic or quorum
+	 */
+	public QueueType queueType() {
+		return this.topology.type();
+	}
+
+	/**
+	 * Returns how many unacknowledged jobs the broker sends each consumer at most.
+	 * @return the prefetch
+	 */
+	public int prefetch() {
+		return this.prefetch;
+	}
+
+	/**
+	 * Returns how many consumers this queue opens when a worker first takes a job.
+	 * @return the consumer count
+	 */
+	public int consumers() {
+		return this.consumerCount;
+	}
+
+	/**
 	 * Returns how many jobs this queue took that the broker had delivered before (to a worker that
 	 * died, lost its connection or released them): steps that run again.
 	 * @return the count since this queue was built

@@ -39,6 +39,20 @@ class RabbitJobQueueTest {
 	}
 
 	@Test
+	void settingsDefaultToAClassicQueueWithOneConsumerAndThePrefetchOfTheConcurrency() {
+		try (RabbitJobQueue queue = builder().concurrency(6).build()) {
+			assertThat(queue.queueName()).isEqualTo(this.queueName);
+			assertThat(queue.deadLetterQueueName()).isEqualTo(this.queueName + ".dlq");
+			assertThat(queue.queueType()).isEqualTo(RabbitJobQueue.QueueType.CLASSIC);
+			assertThat(queue.prefetch()).isEqualTo(6);
+			assertThat(queue.consumers()).isEqualTo(1);
+			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CONNECTED);
+			queue.close();
+			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CLOSED);
+		}
+	}
+
+	@Test
 	void putStoresAPersistentJsonMessageInTheSeedFormat() {
 		try (RabbitJobQueue queue = builder().build()) {
 			queue.put(Job.builder("my_first_workflow").id("j1").initialInputValue(42).build());
