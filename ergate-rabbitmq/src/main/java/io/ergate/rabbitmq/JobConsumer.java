@@ -30,6 +30,8 @@ final class JobConsumer extends DefaultConsumer {
 
 	private volatile int generation;
 
+	private volatile boolean cancelled;
+
 	JobConsumer(Channel channel, BlockingQueue<RawDelivery> handOff) {
 		super(channel);
 		this.handOff = handOff;
@@ -54,7 +56,15 @@ final class JobConsumer extends DefaultConsumer {
 
 	@Override
 	public void handleCancel(String consumerTag) {
-		logger.warn("RabbitMQ cancelled consumer {} (was its queue deleted?)", consumerTag);
+		logger.warn("RabbitMQ cancelled consumer {} (was its queue deleted?): it will be started again", consumerTag);
+		this.cancelled = true;
+		// wakes a waiting take(), which starts a new consumer
+		this.handOff.add(new RawDelivery(this, -1, -1, false, new AMQP.BasicProperties(),
+				new byte[0]));
+	}
+
+	boolean isCancelled() {
+		return this.cancelled;
 	}
 
 	boolean isCurrent(RawDelivery delivery) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -92,13 +93,15 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final int maxDeliveries;
 
+	private final boolean declare;
+
 	private final Connection publishConnection;
 
 	private final Publisher publisher;
 
 	private final LinkedBlockingQueue<RawDelivery> handOff = new LinkedBlockingQueue<>();
 
-	private final List<JobConsumer> consumers = new ArrayList<>();
+	private final List<JobConsumer> consumers = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong redeliveries = new AtomicLong();
 
@@ -122,6 +125,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.consumerCount = builder.consumers;
 		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
 		this.maxDeliveries = builder.maxDeliveries;
+		this.declare = builder.declare;
 		this.publishConnection = connect(this.connectionName + "-publish");
 		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
 		try {
@@ -163,6 +167,10 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		startConsumers();
 		while (true) {
 			RawDelivery raw = this.handOff.take();
+			if (raw.isCancellation()) {
+				restartCancelledConsumers();
+				continue;
+			}
 			if (!raw.isCurrent()) {
 				continue; // its channel was lost: the broker delivers it again
 			}
@@ -340,19 +348,13 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	private synchronized void startConsumers() {
 		checkOpen();
 		if (!this.consumers.isEmpty()) {
+			restartCancelledConsumers();
 			return;
 		}
 		Connection connection = connect(this.connectionName + "-consume");
 		try {
 			for (int i = 0; i < this.consumerCount; i++) {
-				Channel channel = connection.createChannel();
-				if (channel == null) {
-					throw new RabbitJobQueueException("RabbitMQ has no channel left for consumer " + (i + 1));
-				}
-				channel.basicQos(this.prefetch);
-				JobConsumer consumer = new JobConsumer(channel, this.handOff);
-				channel.basicConsume(this.topology.queue(), false, consumer);
-				this.consumers.add(consumer);
+				this.consumers.add(consume(connection));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -370,9 +372,58 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	}
 
 	/**
+	 * Replaces the consumers the broker cancelled (when their queue was deleted), declaring the queue
+	 * again when this queue declares its queues.
+	 */
+	private synchronized void restartCancelledConsumers() {
+		Connection connection = this.consumeConnection;
+		if (connection == null || this.closed) {
+			return;
+		}
+		for (int i = 0; i < this.consumers.size(); i++) {
+			JobConsumer cancelled = this.consumers.get(i);
+			if (!cancelled.isCancelled()) {
+				continue;
+			}
+			Publisher.closeQuietly(cancelled.getChannel());
+			if (this.declare) {
+				this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
+				this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
+			}
+			try {
+				this.consumers.set(i, consume(connection));
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new RabbitJobQueueException("Could not consume RabbitMQ queue \"" + this.topology.queue()
+						+ "\" again after the broker cancelled its consumer: " + Publisher.rootMessage(ex), ex);
+			}
+			logger.info("Consuming RabbitMQ queue \"{}\" again after the broker cancelled a consumer",
+					this.topology.queue());
+		}
+	}
+
+	private JobConsumer consume(Connection connection) throws IOException {
+		Channel channel = connection.createChannel();
+		if (channel == null) {
+			throw new RabbitJobQueueException("RabbitMQ has no channel left for a consumer (channel_max reached)");
+		}
+		try {
+			channel.basicQos(this.prefetch);
+			JobConsumer consumer = new JobConsumer(channel, this.handOff);
+			channel.basicConsume(this.topology.queue(), false, consumer);
+			return consumer;
+		}
+		catch (IOException | RuntimeException ex) {
+			Publisher.closeQuietly(channel);
+			throw ex;
+		}
+	}
+
+	/**
 	 * Tells whether this queue is connected to the broker, for health checks.
 	 * @return {@link ConnectionState#CONNECTED} when every connection is open,
-	 * {@link ConnectionState#RECOVERING} while one is being re-established, {@link ConnectionState#CLOSED}
+	 * {@link ConnectionState#RECOVERING} while one is being re-established (or a consumer the broker
+	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED}
 	 * after {@link #close()}
 	 */
 	public ConnectionState connectionState() {
@@ -382,6 +433,11 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		Connection consume = this.consumeConnection;
 		if (!this.publishConnection.isOpen() || (consume != null && !consume.isOpen())) {
 			return ConnectionState.RECOVERING;
+		}
+		for (JobConsumer consumer : this.consumers) {
+			if (consumer.isCancelled()) {
+				return ConnectionState.RECOVERING;
+			}
 		}
 		return ConnectionState.CONNECTED;
 	}

@@ -8,6 +8,11 @@ import com.rabbitmq.client.AMQP;
 record RawDelivery(JobConsumer consumer, int generation, long deliveryTag, boolean redelivered,
 		AMQP.BasicProperties properties, byte[] body) {
 
+	/** @return whether this is no message but the signal that a consumer was cancelled by the broker */
+	boolean isCancellation() {
+		return this.deliveryTag < 0;
+	}
+
 	boolean isCurrent() {
 		return this.consumer.isCurrent(this);
 	}

@@ -40,16 +40,21 @@ class RabbitJobQueueTest {
 
 	@Test
 	void settingsDefaultToAClassicQueueWithOneConsumerAndThePrefetchOfTheConcurrency() {
-		try (RabbitJobQueue queue = builder().concurrency(6).build()) {
+		RabbitJobQueue queue = builder().concurrency(6).build();
+		try {
 			assertThat(queue.queueName()).isEqualTo(this.queueName);
 			assertThat(queue.deadLetterQueueName()).isEqualTo(this.queueName + ".dlq");
 			assertThat(queue.queueType()).isEqualTo(RabbitJobQueue.QueueType.CLASSIC);
 			assertThat(queue.prefetch()).isEqualTo(6);
 			assertThat(queue.consumers()).isEqualTo(1);
 			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CONNECTED);
-			queue.close();
-			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CLOSED);
 		}
+		finally {
+			queue.close();
+		}
+		assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CLOSED);
+		assertThatThrownBy(() -> queue.put(Job.builder("w").build())).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("closed");
 	}
 
 	@Test
@@ -198,6 +203,33 @@ class RabbitJobQueueTest {
 			queue.put(Job.builder("w").id("now").build());
 			queue.put(Job.builder("w").id("later").requestedStartTime(Instant.now().plusSeconds(60)).build());
 			assertThat(queue.depth()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aConsumerCancelledBecauseItsQueueWasDeletedConsumesAgain() throws Exception {
+		try (RabbitJobQueue queue = builder().build()) {
+			queue.put(Job.builder("w").id("before").build());
+			queue.take().acknowledge();
+			CompletableFuture<JobDelivery> next = CompletableFuture.supplyAsync(() -> {
+				try {
+					return queue.take();
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			this.broker.deleteQueues(this.queueName); // the broker cancels the consumer
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!this.broker.queueExists(this.queueName) && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(this.broker.queueExists(this.queueName)).as("declared again").isTrue();
+			queue.put(Job.builder("w").id("after").build());
+			JobDelivery delivery = next.get(10, TimeUnit.SECONDS);
+			assertThat(delivery.job().id()).isEqualTo("after");
+			delivery.acknowledge();
+			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CONNECTED);
 		}
 	}
 

@@ -143,6 +143,20 @@ final class TestBroker {
 		}
 	}
 
+	boolean queueExists(String queue) {
+		try (Connection connection = connectionFactory().newConnection("ergate-test-exists");
+				Channel channel = connection.createChannel()) {
+			channel.queueDeclarePassive(queue);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not look for " + queue, ex);
+		}
+	}
+
 	/** Reads (and acknowledges) every message of a queue. */
 	List<GetResponse> drain(String queue) {
 		List<GetResponse> messages = new ArrayList<>();
