@@ -3,33 +3,40 @@ package io.ergate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A queue in this process's memory, first in first out, that holds back jobs whose
  * {@code requested_start_time} is in the future until they are due (without polling). Everything is
  * lost when the process ends; use it for tests, development and jobs that may be lost.
+ * <p>
+ * Jobs that are due travel through a lock-free queue; jobs that are not wait in a priority queue,
+ * and waiting workers sleep until the earliest of them is due.
  */
 public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
-	private final ReentrantLock lock = new ReentrantLock();
+	/** Wakes a waiting worker so that it watches the delayed jobs; never returned. */
+	private static final Job WAKE = Job.builder("ergate.internal.wake").build();
 
-	private final Condition available = this.lock.newCondition();
+	private final LinkedTransferQueue<Job> ready = new LinkedTransferQueue<>();
 
-	private final ArrayDeque<Job> ready = new ArrayDeque<>();
+	private final LongAdder size = new LongAdder();
 
-	private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(Comparator.comparing(Delayed::due)
-		.thenComparingLong(Delayed::sequence));
+	private final ReentrantLock delayedLock = new ReentrantLock();
+
+	private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(
+			Comparator.comparing(Delayed::due).thenComparingLong(Delayed::sequence));
+
+	private volatile int delayedCount;
 
 	private final Clock clock;
 
 	private long sequence;
-
-	private int waiting;
 
 	/**
 	 * Creates an empty queue on the system clock.
@@ -48,74 +55,85 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
 	@Override
 	public Job getOne() throws InterruptedException {
-		this.lock.lockInterruptibly();
-		try {
-			while (true) {
-				Job job = this.ready.poll();
+		while (true) {
+			Job job;
+			if (this.delayedCount == 0) {
+				job = this.ready.take();
+			}
+			else {
+				job = this.ready.poll();
 				if (job == null) {
-					Delayed next = this.delayed.peek();
-					if (next == null) {
-						await(-1);
-						continue;
-					}
-					long wait = Duration.between(this.clock.instant(), next.due).toNanos();
-					if (wait > 0) {
-						await(wait);
-						continue;
-					}
-					job = this.delayed.poll().job;
+					job = watch();
 				}
-				if (this.waiting > 0 && !(this.ready.isEmpty() && this.delayed.isEmpty())) {
-					// hand over: another waiter must watch what is left
-					this.available.signal();
-				}
+			}
+			if (job != null && job != WAKE) {
+				this.size.decrement();
 				return job;
 			}
 		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
-	private void await(long nanos) throws InterruptedException {
-		this.waiting++;
+	/**
+	 * Moves the delayed jobs that are due to the ready queue, then waits for a job, at most until the
+	 * next delayed one is due.
+	 */
+	private Job watch() throws InterruptedException {
+		long wait = releaseDue();
+		if (wait < 0) {
+			return this.ready.take();
+		}
+		if (wait == 0) {
+			return this.ready.poll();
+		}
+		Job job = this.ready.poll(wait, TimeUnit.NANOSECONDS);
+		if (job != null && job != WAKE && this.delayedCount > 0) {
+			// leaving with a job: wake a worker that may wait without a timer, so one watches the delayed jobs
+			this.ready.offer(WAKE);
+		}
+		return job;
+	}
+
+	/** @return nanoseconds until the next delayed job is due, 0 when some were released, -1 when none is left */
+	private long releaseDue() {
+		this.delayedLock.lock();
 		try {
-			if (nanos < 0) {
-				this.available.await();
+			Instant now = this.clock.instant();
+			boolean released = false;
+			Delayed next;
+			while ((next = this.delayed.peek()) != null && !next.due.isAfter(now)) {
+				this.delayed.poll();
+				this.ready.offer(next.job);
+				released = true;
 			}
-			else {
-				this.available.awaitNanos(nanos);
+			this.delayedCount = this.delayed.size();
+			if (released) {
+				return 0;
 			}
+			return (next != null) ? Math.max(1, Duration.between(now, next.due).toNanos()) : -1;
 		}
 		finally {
-			this.waiting--;
+			this.delayedLock.unlock();
 		}
 	}
 
 	@Override
 	public void put(Job job) {
+		this.size.increment();
 		Instant due = job.requestedStartTime();
-		boolean later = due != null && due.isAfter(this.clock.instant());
-		this.lock.lock();
+		if (due == null || !due.isAfter(this.clock.instant())) {
+			this.ready.offer(job);
+			return;
+		}
+		this.delayedLock.lock();
 		try {
-			if (later) {
-				Delayed head = this.delayed.peek();
-				this.delayed.add(new Delayed(job, due, this.sequence++));
-				if (this.waiting > 0 && (head == null || due.isBefore(head.due))) {
-					// a sleeper may be waiting for a later job: let one re-arm its timer
-					this.available.signal();
-				}
-			}
-			else {
-				this.ready.add(job);
-				if (this.waiting > 0) {
-					this.available.signal();
-				}
-			}
+			this.delayed.add(new Delayed(job, due, this.sequence++));
+			this.delayedCount = this.delayed.size();
 		}
 		finally {
-			this.lock.unlock();
+			this.delayedLock.unlock();
 		}
+		// a waiting worker must (re)arm its timer for this job
+		this.ready.offer(WAKE);
 	}
 
 	@Override
@@ -128,13 +146,7 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 	 * @return the count
 	 */
 	public int size() {
-		this.lock.lock();
-		try {
-			return this.ready.size() + this.delayed.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return (int) Math.max(0, this.size.sum());
 	}
 
 	@Override
@@ -147,13 +159,7 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 	 * @return the count
 	 */
 	public int delayedSize() {
-		this.lock.lock();
-		try {
-			return this.delayed.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.delayedCount;
 	}
 
 	private record Delayed(Job job, Instant due, long sequence) {

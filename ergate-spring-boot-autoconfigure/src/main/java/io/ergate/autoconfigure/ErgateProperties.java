@@ -1,0 +1,203 @@
+package io.ergate.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of Ergate, bound from the {@code ergate.*} properties.
+ */
+@ConfigurationProperties("ergate")
+public class ErgateProperties {
+
+	/**
+	 * Whether to auto-configure Ergate at all. Set to false to turn off the engine, the worker, the
+	 * client and the embedded queue and store.
+	 */
+	private boolean enabled = true;
+
+	private final Worker worker = new Worker();
+
+	private final InMemory inMemory = new InMemory();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public InMemory getInMemory() {
+		return this.inMemory;
+	}
+
+	/**
+	 * The managed worker that takes jobs from the queue and runs their steps.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether this application runs a worker. Set to false on nodes that only submit jobs.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How many jobs the worker runs at once: one worker loop, and one thread, each.
+		 */
+		private int concurrency = 4;
+
+		/**
+		 * Prefix of the names of the worker threads.
+		 */
+		private String threadNamePrefix = "ergate-worker-";
+
+		/**
+		 * Whether the worker loops run on virtual threads; needs Java 21 or newer. When not set,
+		 * follows spring.threads.virtual.enabled (on a JVM that has virtual threads).
+		 */
+		private @Nullable Boolean virtualThreads;
+
+		/**
+		 * Whether the worker starts when the application context is refreshed.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Lifecycle phase of the worker: it starts after, and stops before, beans of lower phases.
+		 * The default, Integer.MAX_VALUE - 2048, is the phase in which the embedded web server
+		 * starts and stops.
+		 */
+		private int phase = 2147481599;
+
+		/**
+		 * How long a stop waits for the steps in flight to finish. Capped by
+		 * spring.lifecycle.timeout-per-shutdown-phase.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		private final Backoff backoff = new Backoff();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public String getThreadNamePrefix() {
+			return this.threadNamePrefix;
+		}
+
+		public void setThreadNamePrefix(String threadNamePrefix) {
+			this.threadNamePrefix = threadNamePrefix;
+		}
+
+		public @Nullable Boolean getVirtualThreads() {
+			return this.virtualThreads;
+		}
+
+		public void setVirtualThreads(@Nullable Boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public int getPhase() {
+			return this.phase;
+		}
+
+		public void setPhase(int phase) {
+			this.phase = phase;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * How long a worker waits before trying again after the queue or the state store threw.
+	 */
+	public static class Backoff {
+
+		/**
+		 * Wait after the first failure in a row; doubles after each further one.
+		 */
+		private Duration initial = Duration.ofMillis(100);
+
+		/**
+		 * Longest wait between two tries.
+		 */
+		private Duration max = Duration.ofSeconds(10);
+
+		public Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(Duration initial) {
+			this.initial = initial;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+	}
+
+	/**
+	 * The embedded in-memory queue and store, used when the application declares no JobQueue or no
+	 * StateStore bean.
+	 */
+	public static class InMemory {
+
+		/**
+		 * How many jobs in a final status the in-memory state store keeps before forgetting the
+		 * oldest.
+		 */
+		private int maxFinishedJobs = 100_000;
+
+		public int getMaxFinishedJobs() {
+			return this.maxFinishedJobs;
+		}
+
+		public void setMaxFinishedJobs(int maxFinishedJobs) {
+			this.maxFinishedJobs = maxFinishedJobs;
+		}
+
+	}
+
+}
