@@ -77,6 +77,13 @@ final class RabbitDelivery implements JobDelivery {
 		this.raw.requeue();
 	}
 
+	@Override
+	public boolean deadLetter(String reason) {
+		settle();
+		this.queue.deadLetter(this.raw, reason);
+		return true;
+	}
+
 	private void checkNotSettled() {
 		if (this.settled.get()) {
 			throw alreadySettled();

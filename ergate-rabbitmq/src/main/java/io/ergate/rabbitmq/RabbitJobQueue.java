@@ -263,7 +263,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.holdTimer.schedule(() -> this.handOff.add(raw), delayMs, TimeUnit.MILLISECONDS);
 	}
 
-	private void deadLetter(RawDelivery raw, String reason) {
+	void deadLetter(RawDelivery raw, String reason) {
 		AMQP.BasicProperties original = raw.properties();
 		Map<String, Object> headers = copyHeaders(original);
 		headers.put(DEAD_LETTER_REASON_HEADER, reason);

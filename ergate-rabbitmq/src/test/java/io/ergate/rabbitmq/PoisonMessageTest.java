@@ -124,4 +124,35 @@ class PoisonMessageTest {
 		assertThat(this.broker.messageCount(this.queueName)).isZero();
 	}
 
+
+	@Test
+	void aJobOfAnUnknownWorkflowIsGivenBackOnceThenDeadLetteredWithItsReason() throws Exception {
+		InMemoryStateStore store = new InMemoryStateStore();
+		try (RabbitJobQueue queue = RabbitJobQueue.builder(this.broker.connectionFactory())
+			.queue(this.queueName)
+			.build()) {
+			Ergate worker = new Ergate(queue, store);
+			worker.registerWorkflow(Workflow.builder("w").step("one", Integer.class, (in) -> 1).build());
+			worker.start(2);
+			this.broker.publishRaw(this.queueName,
+					"{\"workflow_name\": \"retired\", \"id\": \"orphan\"}".getBytes(StandardCharsets.UTF_8));
+			queue.put(Job.builder("w").id("fine").build());
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+			while ((queue.deadLettered() < 1 || store.findById("fine").map(Job::status).orElse(null) != JobStatus.COMPLETED)
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(worker.stop(Duration.ofSeconds(10))).isTrue();
+			assertThat(store.findById("fine")).get().extracting(Job::status).isEqualTo(JobStatus.COMPLETED);
+			assertThat(store.findById("orphan")).get().extracting(Job::status).isEqualTo(JobStatus.FAILED);
+		}
+		List<GetResponse> deadLetters = this.broker.drain(this.queueName + ".dlq");
+		assertThat(deadLetters).hasSize(1);
+		assertThat(new String(deadLetters.get(0).getBody(), StandardCharsets.UTF_8)).contains("orphan");
+		assertThat(String.valueOf(deadLetters.get(0).getProps().getHeaders().get(RabbitJobQueue.DEAD_LETTER_REASON_HEADER)))
+			.isEqualTo("No workflow named \"retired\" is registered (known: w)");
+		assertThat(deadLetters.get(0).getEnvelope().isRedeliver()).isFalse();
+		assertThat(this.broker.messageCount(this.queueName)).isZero();
+	}
+
 }
