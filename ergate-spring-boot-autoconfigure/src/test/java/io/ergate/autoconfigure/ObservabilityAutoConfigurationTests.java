@@ -3,6 +3,7 @@ package io.ergate.autoconfigure;
 import java.time.Duration;
 
 import io.ergate.Ergate;
+import io.ergate.GoToStep;
 import io.ergate.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
@@ -157,7 +158,8 @@ class ObservabilityAutoConfigurationTests {
 
 	@Test
 	void userBeansReplaceTheAutoConfiguredOnes() {
-		ObservationStepInterceptor mine = new ObservationStepInterceptor(ObservationRegistry.NOOP, null);
+		ObservationStepInterceptor mine = new ObservationStepInterceptor(ObservationRegistry.NOOP, null,
+				(name) -> java.util.Optional.empty());
 		this.runner.withBean(ObservationStepInterceptor.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(ObservationStepInterceptor.class).isSameAs(mine));
 	}
@@ -177,6 +179,36 @@ class ObservabilityAutoConfigurationTests {
 				.hasLowCardinalityKeyValue("outcome", "next")
 				.hasHighCardinalityKeyValueWithKey("job.id");
 		});
+	}
+
+	@Test
+	void aJumpBackwardsIsFailedInTheTimerAndTheObservationAlike() {
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		this.runner.withBean(TestObservationRegistry.class, () -> observations)
+			.withBean("backwards", Workflow.class,
+					() -> Workflow.builder("backwards").step("one", String.class, (in) -> in)
+						.step("two", String.class, (in) -> {
+							throw new GoToStep("one");
+						})
+						.build())
+			.run((context) -> {
+				String id = context.getBean(ErgateClient.class).submit("backwards", "x", null);
+				InMemoryStateStore store = context.getBean(InMemoryStateStore.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> store.findById(id).map(Job::status).orElse(null) == JobStatus.FAILED);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(meters.get("ergate.step")
+						.tags("workflow", "backwards", "step", "two", "outcome", "failed")
+						.timer()
+						.count()).isEqualTo(1));
+				TestObservationRegistryAssert.assertThat(observations)
+					.hasAnObservation((observation) -> observation.hasNameEqualTo("ergate.step.run")
+						.hasLowCardinalityKeyValue("step", "two")
+						.hasLowCardinalityKeyValue("outcome", "failed")
+						.assertThatError()
+						.hasMessageContaining("not a later step"));
+			});
 	}
 
 	private static void assertJobRuns(AssertableApplicationContext context) {

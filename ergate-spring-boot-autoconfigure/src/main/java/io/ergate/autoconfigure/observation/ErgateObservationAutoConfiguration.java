@@ -29,8 +29,10 @@ public final class ErgateObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ObservationStepInterceptor ergateObservationStepInterceptor(ObservationRegistry observationRegistry,
-			ObjectProvider<ErgateStepObservationConvention> convention) {
-		return new ObservationStepInterceptor(observationRegistry, convention.getIfAvailable());
+			ObjectProvider<ErgateStepObservationConvention> convention, ObjectProvider<Ergate> ergate) {
+		// the interceptor is part of the engine: the engine is looked up when a step runs
+		return new ObservationStepInterceptor(observationRegistry, convention.getIfAvailable(),
+				(name) -> ergate.getObject().workflow(name));
 	}
 
 	@Bean
