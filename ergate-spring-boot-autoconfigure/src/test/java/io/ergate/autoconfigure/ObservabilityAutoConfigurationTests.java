@@ -157,6 +157,20 @@ class ObservabilityAutoConfigurationTests {
 	}
 
 	@Test
+	void ergateDisabledTurnsTheIntegrationsOffToo() {
+		this.runner.withPropertyValues("ergate.enabled=false", "management.endpoints.web.exposure.include=*")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Ergate.class)
+				.doesNotHaveBean(ErgateHealthIndicator.class)
+				.doesNotHaveBean(ErgateEndpoint.class)
+				.doesNotHaveBean(ErgateMetricsJobListener.class)
+				.doesNotHaveBean(ErgateMeterBinder.class)
+				.doesNotHaveBean(ObservationStepInterceptor.class)
+				.doesNotHaveBean(ObservationJobSubmissionInterceptor.class)
+				.hasSingleBean(MeterRegistry.class));
+	}
+
+	@Test
 	void userBeansReplaceTheAutoConfiguredOnes() {
 		ObservationStepInterceptor mine = new ObservationStepInterceptor(ObservationRegistry.NOOP, null,
 				(name) -> java.util.Optional.empty());
