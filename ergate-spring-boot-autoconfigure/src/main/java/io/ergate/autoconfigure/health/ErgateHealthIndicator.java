@@ -2,6 +2,7 @@ package io.ergate.autoconfigure.health;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,7 +71,7 @@ public class ErgateHealthIndicator extends AbstractHealthIndicator {
 				}
 				case STOPPING, STOPPED -> builder.outOfService();
 			}
-			details.put("worker", status.state().name().toLowerCase(java.util.Locale.ROOT));
+			details.put("worker", status.state().name().toLowerCase(Locale.ROOT));
 			if (this.worker != null) {
 				details.put("concurrency", this.worker.getConcurrency());
 			}

@@ -1,6 +1,7 @@
 package io.ergate.autoconfigure.health;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +54,7 @@ class ErgateHealthIndicatorTests {
 				.containsEntry("queue", "io.ergate.InMemoryJobQueue")
 				.containsEntry("store", BreakableStateStore.class.getName())
 				.containsEntry("queueDepth", 0L)
-				.containsEntry("workflows", java.util.List.of("gate"))
+				.containsEntry("workflows", List.of("gate"))
 				.doesNotContainKey("error");
 
 			// the store throws on every write: the worker keeps failing on the same job

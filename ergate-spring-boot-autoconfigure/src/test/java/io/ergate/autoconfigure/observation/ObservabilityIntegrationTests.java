@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.ergate.AbortJob;
 import io.ergate.GoToEnd;
@@ -96,7 +97,7 @@ class ObservabilityIntegrationTests {
 		assertThat(this.meterRegistry.get("ergate.step")
 			.tags("step", "middle", "outcome", "failed")
 			.timer()
-			.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+			.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 
 		// counter ergate.jobs: final statuses by workflow
 		assertThat(jobs("completed")).isEqualTo(3.0);
