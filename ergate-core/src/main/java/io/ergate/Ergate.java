@@ -108,7 +108,7 @@ public final class Ergate implements AutoCloseable {
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
 		this.delayer = new Delayer(this.queue, this.clock);
 		this.runner = new JobRunner(this.registry, this.queue, this.stateStore, this.binder, builder.listeners,
-				builder.interceptors, this.delayer, this.clock);
+				builder.interceptors, this.delayer, this.clock, builder.unknownWorkflowAttempts);
 	}
 
 	/**
@@ -490,6 +490,8 @@ public final class Ergate implements AutoCloseable {
 
 		private Duration backoffMax = Duration.ofSeconds(10);
 
+		private int unknownWorkflowAttempts = 2;
+
 		private Builder(JobQueue queue, StateStore stateStore) {
 			this.queue = Objects.requireNonNull(queue, "queue");
 			this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
@@ -569,6 +571,22 @@ public final class Ergate implements AutoCloseable {
 			}
 			this.backoffInitial = initial;
 			this.backoffMax = max;
+			return this;
+		}
+
+		/**
+		 * Sets how many times a {@link ReliableJobQueue} may deliver a job that names a workflow or
+		 * step this engine does not know before the job is dead-lettered (or, where the queue has no
+		 * dead letters, recorded {@link JobStatus#FAILED}). Until then the job is given back to the
+		 * queue, for a worker that knows it. Plain queues fail such a job at once.
+		 * @param attempts 1 or more, default 2
+		 * @return this builder
+		 */
+		public Builder unknownWorkflowAttempts(int attempts) {
+			if (attempts < 1) {
+				throw new IllegalArgumentException("unknownWorkflowAttempts must be 1 or more, was " + attempts);
+			}
+			this.unknownWorkflowAttempts = attempts;
 			return this;
 		}
 

@@ -1,8 +1,9 @@
 package io.ergate;
 
 /**
- * A job taken from a {@link ReliableJobQueue}, owned by the worker until it completes, acknowledges or
- * releases it. Exactly one of those methods is called, once.
+ * A job taken from a {@link ReliableJobQueue}, owned by the worker until it completes, acknowledges,
+ * releases or dead-letters it. One of those settles the delivery, once; a {@code complete} that throws
+ * leaves the delivery unsettled, and the engine then releases it.
  */
 public interface JobDelivery {
 
@@ -42,5 +43,18 @@ public interface JobDelivery {
 	 * running it).
 	 */
 	void release();
+
+	/**
+	 * Moves the job out of the queue for good, to the queue's dead-letter place (a dead-letter queue
+	 * or table) with the reason, where the queue has one. The engine does this with a job that names a
+	 * workflow or step no worker knows, after it has been delivered
+	 * {@linkplain Ergate.Builder#unknownWorkflowAttempts(int) a few times}.
+	 * @param reason why the job cannot run
+	 * @return {@code true} when the job was dead-lettered; {@code false} (the default) when the queue
+	 * has no such place, and the engine records the job as {@link JobStatus#FAILED} instead
+	 */
+	default boolean deadLetter(String reason) {
+		return false;
+	}
 
 }

@@ -46,8 +46,11 @@ final class JobRunner {
 
 	private final Clock clock;
 
+	private final int unknownWorkflowAttempts;
+
 	JobRunner(WorkflowRegistry registry, JobQueue queue, StateStore stateStore, StepBinder binder,
-			List<JobListener> listeners, List<StepInterceptor> interceptors, Delayer delayer, Clock clock) {
+			List<JobListener> listeners, List<StepInterceptor> interceptors, Delayer delayer, Clock clock,
+			int unknownWorkflowAttempts) {
 		this.registry = registry;
 		this.queue = queue;
 		this.stateStore = stateStore;
@@ -56,6 +59,7 @@ final class JobRunner {
 		this.interceptors = interceptors.toArray(new StepInterceptor[0]);
 		this.delayer = delayer;
 		this.clock = clock;
+		this.unknownWorkflowAttempts = unknownWorkflowAttempts;
 	}
 
 	void process(JobDelivery delivery) {
@@ -72,14 +76,14 @@ final class JobRunner {
 		}
 		RegisteredWorkflow workflow = this.registry.get(job.workflowName());
 		if (workflow == null) {
-			fail(delivery, job, String.valueOf(job.stepName()), new UnknownWorkflowException(job.workflowName(),
-					this.registry.names()).getMessage());
+			unrunnable(delivery, job, new UnknownWorkflowException(job.workflowName(), this.registry.names())
+				.getMessage());
 			return;
 		}
 		int index = workflow.indexOf(job.stepName());
 		if (index < 0) {
-			fail(delivery, job, String.valueOf(job.stepName()), "Workflow \"" + workflow.name()
-					+ "\" has no step named \"" + job.stepName() + "\" (known: " + workflow.knownSteps() + ")");
+			unrunnable(delivery, job, "Workflow \"" + workflow.name() + "\" has no step named \"" + job.stepName()
+					+ "\" (known: " + workflow.knownSteps() + ")");
 			return;
 		}
 		String stepName = workflow.stepName(index);
@@ -192,16 +196,38 @@ final class JobRunner {
 		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, duration, error));
 	}
 
-	private void fail(JobDelivery delivery, Job job, String stepName, String reason) {
-		logger.warn("Job {} cannot run: {}", job.id(), reason);
+	/**
+	 * A job naming a workflow or step this engine does not know. A reliable queue gets it back a few
+	 * times, for a worker that knows it (during a rolling deployment, say); then it is dead-lettered
+	 * where the queue can, else recorded FAILED.
+	 */
+	private void unrunnable(JobDelivery delivery, Job job, String reason) {
+		if (!(delivery instanceof PlainDelivery) && delivery.deliveryCount() < this.unknownWorkflowAttempts) {
+			logger.warn("Job {} cannot run here: {}. Giving it back to the queue (delivery {} of {})", job.id(), reason,
+					delivery.deliveryCount(), this.unknownWorkflowAttempts);
+			delivery.release();
+			return;
+		}
 		Job failed = job.afterStep(job.stepName(), JobStatus.FAILED, job.stepsCompleted(), job.percentCompleted(),
 				job.lastReturnValue(), reason);
-		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, Duration.ZERO,
-				new IllegalStateException(reason)));
+		StepResult result = new StepResult(failed, String.valueOf(job.stepName()), StepOutcome.FAILED, Duration.ZERO,
+				new IllegalStateException(reason));
+		if (delivery.deadLetter(reason)) {
+			logger.warn("Job {} cannot run: {}. It was moved to the queue's dead letters", job.id(), reason);
+			this.stateStore.update(failed);
+			notifyListeners(result);
+			return;
+		}
+		logger.warn("Job {} cannot run: {}", job.id(), reason);
+		handOn(delivery, result);
 	}
 
 	private void handOn(JobDelivery delivery, StepResult result) {
 		delivery.complete(result.job(), this.stateStore);
+		notifyListeners(result);
+	}
+
+	private void notifyListeners(StepResult result) {
 		boolean failed = result.outcome() == StepOutcome.FAILED;
 		for (JobListener listener : this.listeners) {
 			try {

@@ -32,6 +32,10 @@ class ReliableQueueTests {
 
 		final AtomicInteger unacknowledged = new AtomicInteger();
 
+		final List<String> deadLetters = Collections.synchronizedList(new ArrayList<>());
+
+		boolean hasDeadLetters;
+
 		@Override
 		public JobDelivery take() throws InterruptedException {
 			Job early = this.inbox.poll();
@@ -52,10 +56,10 @@ class ReliableQueueTests {
 				@Override
 				public void complete(Job newState, StateStore stateStore) {
 					stateStore.update(newState);
+					RecordingReliableQueue.this.events.add("complete " + newState.status());
 					if (!newState.status().isFinal()) {
 						put(newState);
 					}
-					RecordingReliableQueue.this.events.add("complete " + newState.status());
 					RecordingReliableQueue.this.unacknowledged.decrementAndGet();
 				}
 
@@ -63,6 +67,17 @@ class ReliableQueueTests {
 				public void acknowledge() {
 					RecordingReliableQueue.this.events.add("acknowledge");
 					RecordingReliableQueue.this.unacknowledged.decrementAndGet();
+				}
+
+				@Override
+				public boolean deadLetter(String reason) {
+					if (!RecordingReliableQueue.this.hasDeadLetters) {
+						return false;
+					}
+					RecordingReliableQueue.this.events.add("dead-letter");
+					RecordingReliableQueue.this.deadLetters.add(job.id() + ": " + reason);
+					RecordingReliableQueue.this.unacknowledged.decrementAndGet();
+					return true;
 				}
 
 				@Override
@@ -119,6 +134,35 @@ class ReliableQueueTests {
 		assertThat(store.updates("later")).extracting(Job::status).containsExactly(JobStatus.SCHEDULED,
 				JobStatus.RUNNING, JobStatus.COMPLETED);
 		assertThat(queue.events).containsExactly("complete SCHEDULED", "complete COMPLETED");
+	}
+
+
+	@Test
+	void aJobOfAnUnknownWorkflowIsGivenBackThenDeadLettered() {
+		RecordingReliableQueue queue = new RecordingReliableQueue();
+		queue.hasDeadLetters = true;
+		RecordingStateStore store = new RecordingStateStore();
+		Ergate ergate = Ergate.builder(queue, store).unknownWorkflowAttempts(3).build()
+			.registerWorkflow(Workflow.builder("known").step("a", Integer.class, (in) -> in).build());
+		queue.put(Job.builder("unknown").id("u").build());
+		Engine.runUntil(ergate, 1, () -> !store.updates("u").isEmpty());
+		assertThat(queue.events).containsExactly("release", "release", "dead-letter");
+		assertThat(queue.deadLetters).containsExactly("u: No workflow named \"unknown\" is registered (known: known)");
+		assertThat(store.last("u").status()).isEqualTo(JobStatus.FAILED);
+		assertThat(queue.unacknowledged).hasValue(0);
+	}
+
+	@Test
+	void withoutDeadLettersAnUnknownWorkflowFailsAfterTheAttempts() {
+		RecordingReliableQueue queue = new RecordingReliableQueue();
+		RecordingStateStore store = new RecordingStateStore();
+		Ergate ergate = new Ergate(queue, store)
+			.registerWorkflow(Workflow.builder("known").step("a", Integer.class, (in) -> in).build());
+		queue.put(Job.builder("known").id("s").stepName("nope").build());
+		Engine.runUntil(ergate, 1, () -> !store.updates("s").isEmpty());
+		assertThat(queue.events).containsExactly("release", "complete FAILED");
+		assertThat(store.last("s").exceptionTraceback())
+			.isEqualTo("Workflow \"known\" has no step named \"nope\" (known: a)");
 	}
 
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * The end-to-end harness: runs the scenarios named on the command line (all by default) and prints
  * one machine-readable line per figure.
  * <pre>
- * java -cp ... io.ergate.benchmarks.BenchMain [--quick] [inmemory] [json] [latency] [heap]
+ * java -cp ... io.ergate.benchmarks.BenchMain [--quick] [inmemory] [json] [latency] [heap] [rabbitmq]
  * </pre>
  */
 public final class BenchMain {
@@ -24,7 +24,7 @@ public final class BenchMain {
 		boolean quick = Arrays.asList(args).contains("--quick");
 		List<String> scenarios = Arrays.stream(args).filter((arg) -> !arg.startsWith("--")).toList();
 		if (scenarios.isEmpty()) {
-			scenarios = List.of("inmemory", "json", "latency", "heap");
+			scenarios = List.of("inmemory", "json", "latency", "heap", "rabbitmq");
 		}
 		int rounds = quick ? 3 : 5;
 		int concurrency = Integer.getInteger("ergate.bench.concurrency", Runtime.getRuntime().availableProcessors());
@@ -48,10 +48,17 @@ public final class BenchMain {
 							() -> JsonScenario.baseline(jobs, 3, concurrency),
 							() -> JsonScenario.engine(jobs, 3, concurrency), 1_000_000, 0.5);
 				}
+				case "rabbitmq" -> {
+					int jobs = quick ? 1_000 : 3_000;
+					int workers = Integer.getInteger("ergate.bench.rabbitmq.concurrency", 4);
+					Throughput.compare("rabbitmq", "steps=3 jobs=" + jobs + " concurrency=" + workers + " prefetch="
+							+ workers, quick ? 2 : 3, () -> RabbitScenario.baseline(jobs, 3, workers),
+							() -> RabbitScenario.engine(jobs, 3, workers), 0, 0.5);
+				}
 				case "latency" -> LatencyScenario.run(quick ? 20_000 : 100_000, 3, 1);
 				case "heap" -> HeapScenario.run(1_000_000);
 				default -> throw new IllegalArgumentException("Unknown scenario " + scenario
-						+ " (known: inmemory, json, latency, heap)");
+						+ " (known: inmemory, json, latency, heap, rabbitmq)");
 			}
 		}
 	}

@@ -38,7 +38,7 @@ final class Throughput {
 		Figures.print("scenario=" + scenario + " " + settings + " steps_per_sec=" + Figures.format(median)
 				+ " baseline_per_sec=" + Figures.format(baseMedian) + " p50_us=na p99_us=na ratio_to_baseline="
 				+ Figures.format(ratio) + " target_steps_per_sec=" + Figures.format(target) + " target_ratio="
-				+ Figures.format(targetRatio) + " met=" + (met ? "yes" : "no") + " runs=" + List.of(rounds));
+				+ Figures.format(targetRatio) + " met=" + (met ? "yes" : "no") + " runs=" + rounds);
 	}
 
 	/** Waits, spinning gently, until the counter reaches the expected count. */

@@ -184,6 +184,29 @@ class SampleApplicationTests {
 				.value(hasItems("next", "goTo(handle_large)", "end")));
 	}
 
+	@Test
+	void actuatorShowsErgateHealthEndpointAndMetrics() throws Exception {
+		String id = submit("{\"workflow_name\": \"my_first_workflow\", \"initial_input_value\": 1}");
+		awaitStatus(id, "COMPLETED");
+		this.mvc.perform(get("/actuator/health"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.components.ergate.status").value("UP"))
+			.andExpect(jsonPath("$.components.ergate.details.worker").value("running"))
+			.andExpect(jsonPath("$.components.ergate.details.concurrency").value(4))
+			.andExpect(jsonPath("$.components.ergate.details.workflows",
+					hasItems("my_first_workflow", "order_workflow", "branching_workflow")));
+		this.mvc.perform(get("/actuator/ergate"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.workflows[*].name", hasItems("my_first_workflow", "order_workflow")))
+			.andExpect(jsonPath("$.worker.state").value("running"))
+			.andExpect(jsonPath("$.jobs.COMPLETED").isNumber());
+		this.mvc.perform(get("/actuator/metrics/ergate.step").param("tag", "workflow:my_first_workflow"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.availableTags[*].tag", hasItems("step", "outcome")));
+		this.mvc.perform(get("/actuator/metrics/ergate.jobs").param("tag", "status:completed"))
+			.andExpect(status().isOk());
+	}
+
 	private String submit(String json) throws Exception {
 		MvcResult result = this.mvc.perform(post("/jobs").contentType(MediaType.APPLICATION_JSON).content(json))
 			.andExpect(status().isAccepted())

@@ -18,6 +18,7 @@ import io.ergate.Workflow;
 import io.ergate.spring.ErgateClient;
 import io.ergate.spring.ErgateJobEvent;
 import io.ergate.spring.ErgateWorker;
+import io.ergate.spring.JobSubmissionInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -50,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Step parameters that are not {@code @Input}, {@code @Context}, {@code @Depends} or {@code Job} are
  * resolved as beans; {@code @Depends} providers are beans when the context has one, else are created
  * and autowired. {@link ParameterResolver}, {@link JobListener}, {@link StepInterceptor} and
- * {@link ErgateCustomizer} beans are applied to the engine.
+ * {@link ErgateCustomizer} beans are applied to the engine, {@link JobSubmissionInterceptor} beans to
+ * the client.
  * <p>
  * Auto-configurations of durable queues and stores declare themselves
  * {@code @AutoConfiguration(before = ErgateAutoConfiguration.class)}, so that their beans make the
@@ -127,8 +129,8 @@ public final class ErgateAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ErgateClient ergateClient(Ergate ergate) {
-		return new ErgateClient(ergate);
+	ErgateClient ergateClient(Ergate ergate, ObjectProvider<JobSubmissionInterceptor> submissionInterceptors) {
+		return new ErgateClient(ergate, submissionInterceptors.orderedStream().toList());
 	}
 
 	private static <T> T single(ConfigurableListableBeanFactory beanFactory, Class<T> type) {

@@ -1,5 +1,6 @@
 package io.ergate.spring;
 
+import java.util.List;
 import java.util.Objects;
 
 import io.ergate.Ergate;
@@ -13,18 +14,32 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * String id = client.submit("my_first_workflow", 21, null);
  * }</pre>
- * The auto-configuration provides one as a bean.
+ * Each submission goes through the client's {@link JobSubmissionInterceptor}s (the auto-configuration
+ * passes every such bean, in order), which may for example carry a trace context in the job's
+ * metadata. The auto-configuration provides one as a bean.
  */
 public class ErgateClient {
 
 	private final Ergate ergate;
+
+	private final JobSubmissionInterceptor[] interceptors;
 
 	/**
 	 * Creates a client submitting to the given engine.
 	 * @param ergate the engine whose workflows, queue and store are used
 	 */
 	public ErgateClient(Ergate ergate) {
+		this(ergate, List.of());
+	}
+
+	/**
+	 * Creates a client submitting to the given engine through interceptors.
+	 * @param ergate the engine whose workflows, queue and store are used
+	 * @param interceptors wrap every submission; the first is the outermost
+	 */
+	public ErgateClient(Ergate ergate, List<JobSubmissionInterceptor> interceptors) {
 		this.ergate = Objects.requireNonNull(ergate, "ergate");
+		this.interceptors = interceptors.toArray(new JobSubmissionInterceptor[0]);
 	}
 
 	/**
@@ -37,8 +52,8 @@ public class ErgateClient {
 	 * @throws UnknownWorkflowException when no workflow of that name is registered
 	 */
 	public String submit(String workflowName, @Nullable Object initialInputValue, @Nullable Object userContext) {
-		Job submitted = this.ergate.submit(workflowName, initialInputValue, userContext);
-		return String.valueOf(submitted.id());
+		Job job = Job.builder(workflowName).initialInputValue(initialInputValue).userContext(userContext).build();
+		return String.valueOf(submitJob(job).id());
 	}
 
 	/**
@@ -49,7 +64,18 @@ public class ErgateClient {
 	 * @throws UnknownWorkflowException when no workflow of the job's name is registered
 	 */
 	public Object submit(Job job) {
-		return Objects.requireNonNull(this.ergate.submit(job).id());
+		return Objects.requireNonNull(submitJob(job).id());
+	}
+
+	private Job submitJob(Job job) {
+		return (this.interceptors.length == 0) ? this.ergate.submit(job) : submit(job, 0);
+	}
+
+	private Job submit(Job job, int interceptor) {
+		if (interceptor == this.interceptors.length) {
+			return this.ergate.submit(job);
+		}
+		return this.interceptors[interceptor].intercept(job, (next) -> submit(next, interceptor + 1));
 	}
 
 }

@@ -1,0 +1,835 @@
+package io.ergate.rabbitmq;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.ergate.Job;
+import io.ergate.JobDelivery;
+import io.ergate.JobValidationException;
+import io.ergate.MeasurableJobQueue;
+import io.ergate.ReliableJobQueue;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link ReliableJobQueue} on RabbitMQ: many worker processes can consume one durable queue, and no
+ * job is lost when a worker, the connection or the broker goes down.
+ * <pre>{@code
+ * ConnectionFactory factory = new ConnectionFactory(); // host, port, credentials, TLS
+ * try (RabbitJobQueue queue = RabbitJobQueue.builder(factory).queue("ergate.jobs").concurrency(4).build()) {
+ *     Ergate app = new Ergate(queue, stateStore);
+ *     app.registerWorkflow(workflow);
+ *     app.start(4);
+ *     ...
+ *     app.stop(Duration.ofSeconds(30)); // before closing the queue
+ * }
+ * }</pre>
+ * <ul>
+ * <li>Jobs are persistent messages on a durable queue (classic or quorum) holding the job's JSON, the
+ * wire format of the original Ergate. The work queue and its dead-letter queue are declared when the
+ * queue is built, unless {@link Builder#declare(boolean) declare} is off.</li>
+ * <li>{@link #put(Job)} returns only once the broker confirmed the message; a refusal, a returned
+ * message or no confirm within the timeout raises {@link RabbitJobQueueException}.</li>
+ * <li>Deliveries are acknowledged manually: the delivery of a step is acknowledged only after the job
+ * for the next step was confirmed, or the final state stored. A worker that dies mid-step leaves the
+ * message unacknowledged, and the broker delivers it to another worker: every step runs at least once.
+ * </li>
+ * <li>Jobs whose {@code requested_start_time} is in the future wait in delay queues (fixed
+ * time-to-live, dead-lettered into the work queue, no plugin) and are not delivered before their
+ * time.</li>
+ * <li>Messages that are not jobs (not JSON, invalid fields) and jobs delivered more than
+ * {@link Builder#maxDeliveries(int) maxDeliveries} times go to the dead-letter queue, with the reason in
+ * the {@value #DEAD_LETTER_REASON_HEADER} header; the consumer goes on.</li>
+ * <li>Lost connections are recovered with exponential backoff; {@link #connectionState()} tells health
+ * checks. Jobs in flight on a lost channel are requeued by the broker and delivered again.</li>
+ * </ul>
+ * Consumers start on the first {@link #take()}, so a process that only submits jobs never takes any.
+ * The queue is safe for use by several threads.
+ */
+public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueue, AutoCloseable {
+
+	/** The header of a dead-lettered message that says why it was dead-lettered. */
+	public static final String DEAD_LETTER_REASON_HEADER = "x-ergate-dead-letter-reason";
+
+	/** The header of a dead-lettered message that names the queue it came from. */
+	public static final String ORIGINAL_QUEUE_HEADER = "x-ergate-original-queue";
+
+	private static final Logger logger = LoggerFactory.getLogger(RabbitJobQueue.class);
+
+	private final Topology topology;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final String connectionName;
+
+	private final JsonMapper jsonMapper;
+
+	private final Clock clock;
+
+	private final int consumerCount;
+
+	private final int prefetch;
+
+	private final int maxDeliveries;
+
+	private final boolean declare;
+
+	private final Connection publishConnection;
+
+	private final Publisher publisher;
+
+	private final LinkedBlockingQueue<RawDelivery> handOff = new LinkedBlockingQueue<>();
+
+	private final List<JobConsumer> consumers = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong redeliveries = new AtomicLong();
+
+	private final AtomicLong deadLettered = new AtomicLong();
+
+	private final AtomicLong delayHops = new AtomicLong();
+
+	private @Nullable Connection consumeConnection;
+
+	private @Nullable ScheduledThreadPoolExecutor holdTimer;
+
+	private volatile boolean closed;
+
+	private RabbitJobQueue(Builder builder) {
+		this.topology = new Topology(builder.queue,
+				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
+		this.connectionFactory = recovering(builder.connectionFactory, builder.recoveryInitial, builder.recoveryMax);
+		this.connectionName = builder.connectionName;
+		this.jsonMapper = builder.jsonMapper;
+		this.clock = builder.clock;
+		this.consumerCount = builder.consumers;
+		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
+		this.maxDeliveries = builder.maxDeliveries;
+		this.declare = builder.declare;
+		this.publishConnection = connect(this.connectionName + "-publish");
+		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
+		try {
+			if (builder.declare) {
+				this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
+				this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
+			}
+			else {
+				this.publisher.checkExists(this.topology.queue());
+			}
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(this.publishConnection);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts configuring a queue.
+	 * @param connectionFactory where the broker is and how to log in; it is copied, with automatic
+	 * recovery switched on
+	 * @return a builder
+	 */
+	public static Builder builder(ConnectionFactory connectionFactory) {
+		return new Builder(connectionFactory);
+	}
+
+	/**
+	 * Takes the next job, blocking (without polling) until one is delivered. Messages that are not
+	 * jobs are moved to the dead-letter queue on the way, and jobs that arrive before their start time
+	 * are delayed again, so neither is ever returned.
+	 * @return the delivery, to complete, acknowledge or release exactly once
+	 * @throws InterruptedException when the waiting thread is interrupted
+	 * @throws RabbitJobQueueException when the consumers cannot start, or a message could not be moved
+	 * (it stays on the queue)
+	 */
+	@Override
+	public JobDelivery take() throws InterruptedException {
+		startConsumers();
+		while (true) {
+			RawDelivery raw = this.handOff.take();
+			if (raw.isCancellation()) {
+				restartCancelledConsumers();
+				continue;
+			}
+			if (!raw.isCurrent()) {
+				continue; // its channel was lost: the broker delivers it again
+			}
+			JobDelivery delivery = accept(raw);
+			if (delivery != null) {
+				return delivery;
+			}
+		}
+	}
+
+	private @Nullable JobDelivery accept(RawDelivery raw) {
+		int deliveryCount = deliveryCount(raw);
+		Job job;
+		try {
+			job = this.jsonMapper.readValue(raw.body(), Job.class);
+		}
+		catch (JobValidationException ex) {
+			deadLetter(raw, ex.getMessage());
+			return null;
+		}
+		catch (JacksonException ex) {
+			deadLetter(raw, "Not a JSON job: " + ex.getOriginalMessage());
+			return null;
+		}
+		catch (RuntimeException ex) {
+			deadLetter(raw, "Unreadable job: " + ex);
+			return null;
+		}
+		if (job == null) {
+			deadLetter(raw, "Not a job: the message is JSON null");
+			return null;
+		}
+		if (this.maxDeliveries > 0 && deliveryCount > this.maxDeliveries) {
+			deadLetter(raw, "Delivered " + deliveryCount + " times without completing (max-deliveries "
+					+ this.maxDeliveries + "): job " + job.id() + ", workflow " + job.workflowName() + ", step "
+					+ job.stepName());
+			return null;
+		}
+		Instant start = job.requestedStartTime();
+		if (start != null && !job.status().isFinal()) {
+			long remaining = Duration.between(this.clock.instant(), start).toMillis();
+			if (remaining >= Topology.MIN_DELAY_MS) {
+				delayAgain(raw, remaining);
+				return null;
+			}
+			if (remaining > 0) {
+				hold(raw, remaining + 1);
+				return null;
+			}
+		}
+		if (raw.redelivered()) {
+			this.redeliveries.incrementAndGet();
+		}
+		return new RabbitDelivery(this, raw, job, deliveryCount);
+	}
+
+	private static int deliveryCount(RawDelivery raw) {
+		Map<String, Object> headers = raw.properties().getHeaders();
+		Object count = (headers != null) ? headers.get("x-delivery-count") : null;
+		if (count instanceof Number number) {
+			return number.intValue() + 1;
+		}
+		return raw.redelivered() ? 2 : 1;
+	}
+
+	/** Republishes a job that arrived early to a delay queue, then acknowledges it. */
+	private void delayAgain(RawDelivery raw, long remainingMs) {
+		try {
+			publishDelayed(raw.properties(), raw.body(), remainingMs);
+		}
+		catch (RuntimeException ex) {
+			raw.requeue();
+			throw ex;
+		}
+		this.delayHops.incrementAndGet();
+		raw.ack();
+	}
+
+	/** Keeps a job that is due in a few milliseconds, unacknowledged, until it is due. */
+	private synchronized void hold(RawDelivery raw, long delayMs) {
+		if (this.holdTimer == null) {
+			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "ergate-rabbitmq-hold");
+				thread.setDaemon(true);
+				return thread;
+			});
+			timer.setRemoveOnCancelPolicy(true);
+			this.holdTimer = timer;
+		}
+		this.holdTimer.schedule(() -> this.handOff.add(raw), delayMs, TimeUnit.MILLISECONDS);
+	}
+
+	void deadLetter(RawDelivery raw, String reason) {
+		AMQP.BasicProperties original = raw.properties();
+		Map<String, Object> headers = copyHeaders(original);
+		headers.put(DEAD_LETTER_REASON_HEADER, reason);
+		headers.put(ORIGINAL_QUEUE_HEADER, this.topology.queue());
+		headers.put("x-ergate-dead-lettered-at", this.clock.instant().toString());
+		AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+		try {
+			this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body());
+		}
+		catch (RuntimeException ex) {
+			raw.requeue();
+			throw new RabbitJobQueueException("Could not move a poison message (" + reason + ") to the dead-letter "
+					+ "queue \"" + this.topology.deadLetterQueue() + "\"; it was requeued", ex);
+		}
+		raw.ack();
+		this.deadLettered.incrementAndGet();
+		logger.warn("Moved a message from \"{}\" to the dead-letter queue \"{}\": {}", this.topology.queue(),
+				this.topology.deadLetterQueue(), reason);
+	}
+
+	/**
+	 * Puts a job on the queue and waits until the broker confirmed it. A job whose
+	 * {@code requested_start_time} is in the future goes to a delay queue first.
+	 * @param job the job
+	 * @throws RabbitJobQueueException when the broker refused it, returned it or did not confirm it in
+	 * time, or the connection failed: the job may not be on the queue
+	 */
+	@Override
+	public void put(Job job) {
+		checkOpen();
+		byte[] body = this.jsonMapper.writeValueAsBytes(job);
+		AMQP.BasicProperties properties = properties(job);
+		Instant start = job.requestedStartTime();
+		long remaining = (start != null && !job.status().isFinal())
+				? Duration.between(this.clock.instant(), start).toMillis() : 0;
+		if (remaining >= Topology.MIN_DELAY_MS) {
+			publishDelayed(properties, body, remaining);
+		}
+		else {
+			this.publisher.publish(this.topology.queue(), properties, body);
+		}
+	}
+
+	private void publishDelayed(AMQP.BasicProperties properties, byte[] body, long remainingMs) {
+		long bucket = Topology.bucket(remainingMs);
+		String delayQueue = this.topology.delayQueue(bucket);
+		this.publisher.declareOnce(delayQueue, this.topology.delayQueueArguments(bucket));
+		Map<String, Object> headers = copyHeaders(properties);
+		this.publisher.publish(delayQueue, properties.builder().headers(headers).build(), body);
+	}
+
+	private static Map<String, Object> copyHeaders(AMQP.BasicProperties properties) {
+		Map<String, Object> headers = (properties.getHeaders() != null) ? new HashMap<>(properties.getHeaders())
+				: new HashMap<>();
+		// set by the broker on delivery and dead-lettering: not part of the job
+		headers.remove("x-delivery-count");
+		headers.remove("x-death");
+		headers.remove("x-first-death-exchange");
+		headers.remove("x-first-death-queue");
+		headers.remove("x-first-death-reason");
+		return headers;
+	}
+
+	private AMQP.BasicProperties properties(Job job) {
+		Map<String, Object> headers = new HashMap<>();
+		headers.put("x-ergate-workflow", job.workflowName());
+		if (job.stepName() != null) {
+			headers.put("x-ergate-step", job.stepName());
+		}
+		headers.put("x-ergate-status", job.status().name());
+		AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder().contentType("application/json")
+			.contentEncoding("utf-8")
+			.deliveryMode(2)
+			.timestamp(Date.from(this.clock.instant()))
+			.headers(headers);
+		if (job.id() != null) {
+			builder.messageId(String.valueOf(job.id()));
+		}
+		return builder.build();
+	}
+
+	private synchronized void startConsumers() {
+		checkOpen();
+		if (!this.consumers.isEmpty()) {
+			restartCancelledConsumers();
+			return;
+		}
+		Connection connection = connect(this.connectionName + "-consume");
+		try {
+			for (int i = 0; i < this.consumerCount; i++) {
+				this.consumers.add(consume(connection));
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.consumers.clear();
+			closeQuietly(connection);
+			if (ex instanceof RabbitJobQueueException rabbit) {
+				throw rabbit;
+			}
+			throw new RabbitJobQueueException("Could not start consuming RabbitMQ queue \"" + this.topology.queue()
+					+ "\": " + Publisher.rootMessage(ex), ex);
+		}
+		this.consumeConnection = connection;
+		logger.info("Consuming RabbitMQ queue \"{}\" with {} consumer(s), prefetch {}", this.topology.queue(),
+				this.consumerCount, this.prefetch);
+	}
+
+	/**
+	 * Replaces the consumers the broker cancelled (when their queue was deleted), declaring the queue
+	 * again when this queue declares its queues.
+	 */
+	private synchronized void restartCancelledConsumers() {
+		Connection connection = this.consumeConnection;
+		if (connection == null || this.closed) {
+			return;
+		}
+		for (int i = 0; i < this.consumers.size(); i++) {
+			JobConsumer cancelled = this.consumers.get(i);
+			if (!cancelled.isCancelled()) {
+				continue;
+			}
+			Publisher.closeQuietly(cancelled.getChannel());
+			if (this.declare) {
+				this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
+				this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
+			}
+			try {
+				this.consumers.set(i, consume(connection));
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new RabbitJobQueueException("Could not consume RabbitMQ queue \"" + this.topology.queue()
+						+ "\" again after the broker cancelled its consumer: " + Publisher.rootMessage(ex), ex);
+			}
+			logger.info("Consuming RabbitMQ queue \"{}\" again after the broker cancelled a consumer",
+					this.topology.queue());
+		}
+	}
+
+	private JobConsumer consume(Connection connection) throws IOException {
+		Channel channel = connection.createChannel();
+		if (channel == null) {
+			throw new RabbitJobQueueException("RabbitMQ has no channel left for a consumer (channel_max reached)");
+		}
+		try {
+			channel.basicQos(this.prefetch);
+			JobConsumer consumer = new JobConsumer(channel, this.handOff);
+			channel.basicConsume(this.topology.queue(), false, consumer);
+			return consumer;
+		}
+		catch (IOException | RuntimeException ex) {
+			Publisher.closeQuietly(channel);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Tells whether this queue is connected to the broker, for health checks.
+	 * @return {@link ConnectionState#CONNECTED} when every connection is open,
+	 * {@link ConnectionState#RECOVERING} while one is being re-established (or a consumer the broker
+	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED}
+	 * after {@link #close()}
+	 */
+	public ConnectionState connectionState() {
+		if (this.closed) {
+			return ConnectionState.CLOSED;
+		}
+		Connection consume = this.consumeConnection;
+		if (!this.publishConnection.isOpen() || (consume != null && !consume.isOpen())) {
+			return ConnectionState.RECOVERING;
+		}
+		for (JobConsumer consumer : this.consumers) {
+			if (consumer.isCancelled()) {
+				return ConnectionState.RECOVERING;
+			}
+		}
+		return ConnectionState.CONNECTED;
+	}
+
+	/**
+	 * Returns how many jobs wait on the broker: the ready messages of the work queue and of the delay
+	 * queues this queue used, without those taken by workers and not acknowledged yet. Asks the broker
+	 * once per queue.
+	 * @return the count, -1 when the broker cannot be asked now
+	 */
+	@Override
+	public long depth() {
+		if (this.closed) {
+			return -1;
+		}
+		long total = this.publisher.messageCount(this.topology.queue());
+		if (total < 0) {
+			return -1;
+		}
+		for (String delayQueue : this.publisher.declaredOnce()) {
+			long count = this.publisher.messageCount(delayQueue);
+			if (count < 0) {
+				return -1;
+			}
+			total += count;
+		}
+		return total;
+	}
+
+	/**
+	 * Returns the name of the work queue.
+	 * @return the queue name
+	 */
+	public String queueName() {
+		return this.topology.queue();
+	}
+
+	/**
+	 * Returns the name of the dead-letter queue.
+	 * @return the queue name
+	 */
+	public String deadLetterQueueName() {
+		return this.topology.deadLetterQueue();
+	}
+
+	/**
+	 * Returns the type of the queues this queue declares.
+	 * @return classic or quorum
+	 */
+	public QueueType queueType() {
+		return this.topology.type();
+	}
+
+	/**
+	 * Returns how many unacknowledged jobs the broker sends each consumer at most.
+	 * @return the prefetch
+	 */
+	public int prefetch() {
+		return this.prefetch;
+	}
+
+	/**
+	 * Returns how many consumers this queue opens when a worker first takes a job.
+	 * @return the consumer count
+	 */
+	public int consumers() {
+		return this.consumerCount;
+	}
+
+	/**
+	 * Returns how many jobs this queue took that the broker had delivered before (to a worker that
+	 * died, lost its connection or released them): steps that run again.
+	 * @return the count since this queue was built
+	 */
+	public long redeliveries() {
+		return this.redeliveries.get();
+	}
+
+	/**
+	 * Returns how many messages this queue moved to the dead-letter queue.
+	 * @return the count since this queue was built
+	 */
+	public long deadLettered() {
+		return this.deadLettered.get();
+	}
+
+	/**
+	 * Returns how many times a job arrived before its start time and was delayed again.
+	 * @return the count since this queue was built
+	 */
+	public long delayHops() {
+		return this.delayHops.get();
+	}
+
+	/**
+	 * Returns {@code true}: jobs with a future start time wait in RabbitMQ delay queues.
+	 */
+	@Override
+	public boolean supportsDelayedDelivery() {
+		return true;
+	}
+
+	/**
+	 * Closes the connections. Jobs taken but not completed yet are requeued by the broker: stop the
+	 * workers first.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		if (this.holdTimer != null) {
+			this.holdTimer.shutdownNow();
+		}
+		if (this.consumeConnection != null) {
+			closeQuietly(this.consumeConnection);
+		}
+		this.publisher.close();
+		closeQuietly(this.publishConnection);
+		this.handOff.clear();
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("RabbitJobQueue for \"" + this.topology.queue() + "\" is closed");
+		}
+	}
+
+	private Connection connect(String name) {
+		try {
+			return this.connectionFactory.newConnection(name);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new RabbitJobQueueException("Could not connect to RabbitMQ at " + this.connectionFactory.getHost() + ":"
+					+ this.connectionFactory.getPort() + " (virtual host \"" + this.connectionFactory.getVirtualHost()
+					+ "\"): " + Publisher.rootMessage(ex) + ". Check the broker is running and the connection settings",
+					ex);
+		}
+	}
+
+	private static ConnectionFactory recovering(ConnectionFactory source, Duration initial, Duration max) {
+		ConnectionFactory factory = source.clone();
+		factory.setAutomaticRecoveryEnabled(true);
+		factory.setTopologyRecoveryEnabled(true);
+		long initialMs = Math.max(1, initial.toMillis());
+		long maxMs = Math.max(initialMs, max.toMillis());
+		factory.setRecoveryDelayHandler((attempts) -> Math.min(maxMs, initialMs << Math.min(20, Math.max(0, attempts - 1))));
+		return factory;
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.abort(5000);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Closing connection {} failed", connection, ex);
+		}
+	}
+
+	/**
+	 * The type of the RabbitMQ queues.
+	 */
+	public enum QueueType {
+
+		/** A classic queue: one node, fastest; counts only whether a message was redelivered. */
+		CLASSIC,
+
+		/**
+		 * A quorum queue: replicated on several nodes, counts deliveries ({@code x-delivery-count}), and
+		 * dead-letters expired delayed jobs with confirms.
+		 */
+		QUORUM
+
+	}
+
+	/**
+	 * Whether the queue is connected to the broker.
+	 */
+	public enum ConnectionState {
+
+		/** Every connection is open. */
+		CONNECTED,
+
+		/** A connection was lost and is being re-established, with backoff. */
+		RECOVERING,
+
+		/** The queue was closed. */
+		CLOSED
+
+	}
+
+	/**
+	 * Configures a {@link RabbitJobQueue}.
+	 */
+	public static final class Builder {
+
+		private final ConnectionFactory connectionFactory;
+
+		private String queue = "ergate.jobs";
+
+		private @Nullable String deadLetterQueue;
+
+		private QueueType queueType = QueueType.CLASSIC;
+
+		private boolean declare = true;
+
+		private int concurrency = 1;
+
+		private int prefetch;
+
+		private int consumers = 1;
+
+		private int maxDeliveries = 10;
+
+		private Duration confirmTimeout = Duration.ofSeconds(30);
+
+		private Duration recoveryInitial = Duration.ofMillis(500);
+
+		private Duration recoveryMax = Duration.ofSeconds(30);
+
+		private String connectionName = "ergate";
+
+		private JsonMapper jsonMapper = JsonMapper.shared();
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder(ConnectionFactory connectionFactory) {
+			this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+		}
+
+		/**
+		 * Sets the work queue's name.
+		 * @param queue the name, default {@code ergate.jobs}
+		 * @return this builder
+		 */
+		public Builder queue(String queue) {
+			if (queue == null || queue.isBlank()) {
+				throw new IllegalArgumentException("The queue name must not be blank");
+			}
+			this.queue = queue;
+			return this;
+		}
+
+		/**
+		 * Sets the dead-letter queue's name.
+		 * @param deadLetterQueue the name, default the work queue's name followed by {@code .dlq}
+		 * @return this builder
+		 */
+		public Builder deadLetterQueue(@Nullable String deadLetterQueue) {
+			this.deadLetterQueue = (deadLetterQueue == null || deadLetterQueue.isBlank()) ? null : deadLetterQueue;
+			return this;
+		}
+
+		/**
+		 * Sets the type of the queues this queue declares.
+		 * @param queueType classic (default) or quorum
+		 * @return this builder
+		 */
+		public Builder queueType(QueueType queueType) {
+			this.queueType = Objects.requireNonNull(queueType, "queueType");
+			return this;
+		}
+
+		/**
+		 * Sets whether the work queue and the dead-letter queue are declared when the queue is built.
+		 * When off, the work queue must exist (it is checked); delay queues are still declared when
+		 * first needed.
+		 * @param declare default {@code true}
+		 * @return this builder
+		 */
+		public Builder declare(boolean declare) {
+			this.declare = declare;
+			return this;
+		}
+
+		/**
+		 * Sets how many workers of this process take jobs from this queue: the default prefetch.
+		 * @param concurrency the engine's worker count, default 1
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency) {
+			this.concurrency = positive(concurrency, "concurrency");
+			return this;
+		}
+
+		/**
+		 * Sets how many unacknowledged jobs the broker sends each consumer at most.
+		 * @param prefetch 1 or more; default: the {@linkplain #concurrency(int) concurrency}
+		 * @return this builder
+		 */
+		public Builder prefetch(int prefetch) {
+			this.prefetch = positive(prefetch, "prefetch");
+			return this;
+		}
+
+		/**
+		 * Sets how many consumers (each on a channel of its own) this process opens on the queue.
+		 * @param consumers 1 or more, default 1
+		 * @return this builder
+		 */
+		public Builder consumers(int consumers) {
+			this.consumers = positive(consumers, "consumers");
+			return this;
+		}
+
+		/**
+		 * Sets after how many deliveries of the same job state it is moved to the dead-letter queue
+		 * rather than run again: a job that keeps killing its worker. Quorum queues count every
+		 * delivery; classic queues only tell a first delivery from a redelivery, so the limit applies
+		 * to quorum queues.
+		 * @param maxDeliveries the limit, default 10; 0 for none
+		 * @return this builder
+		 */
+		public Builder maxDeliveries(int maxDeliveries) {
+			if (maxDeliveries < 0) {
+				throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, was " + maxDeliveries);
+			}
+			this.maxDeliveries = maxDeliveries;
+			return this;
+		}
+
+		/**
+		 * Sets how long a put waits for the broker's confirm before it fails.
+		 * @param confirmTimeout default 30 seconds
+		 * @return this builder
+		 */
+		public Builder confirmTimeout(Duration confirmTimeout) {
+			this.confirmTimeout = Objects.requireNonNull(confirmTimeout, "confirmTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets the backoff between attempts to reconnect after a connection was lost: doubling from
+		 * {@code initial} up to {@code max}.
+		 * @param initial default 500 ms
+		 * @param max default 30 seconds
+		 * @return this builder
+		 */
+		public Builder recoveryBackoff(Duration initial, Duration max) {
+			this.recoveryInitial = Objects.requireNonNull(initial, "initial");
+			this.recoveryMax = Objects.requireNonNull(max, "max");
+			return this;
+		}
+
+		/**
+		 * Sets the prefix of the connection names shown by the broker.
+		 * @param connectionName default {@code ergate}
+		 * @return this builder
+		 */
+		public Builder connectionName(String connectionName) {
+			this.connectionName = Objects.requireNonNull(connectionName, "connectionName");
+			return this;
+		}
+
+		/**
+		 * Sets the mapper that writes and reads jobs.
+		 * @param jsonMapper default {@link JsonMapper#shared()}
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+			return this;
+		}
+
+		/**
+		 * Sets the clock that start times are compared with.
+		 * @param clock default the system clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		/**
+		 * Connects to the broker and declares the queues.
+		 * @return the queue, to {@linkplain RabbitJobQueue#close() close} when done
+		 * @throws RabbitJobQueueException when the broker cannot be reached or a queue cannot be
+		 * declared
+		 */
+		public RabbitJobQueue build() {
+			return new RabbitJobQueue(this);
+		}
+
+		private static int positive(int value, String name) {
+			if (value < 1) {
+				throw new IllegalArgumentException(name + " must be 1 or more, was " + value);
+			}
+			return value;
+		}
+
+	}
+
+}

@@ -1,0 +1,182 @@
+package io.ergate.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import io.ergate.Ergate;
+import io.ergate.JobStatus;
+import io.ergate.MeasurableJobQueue;
+import io.ergate.PathHint;
+import io.ergate.QueryableStateStore;
+import io.ergate.WorkerStatus;
+import io.ergate.Workflow;
+import io.ergate.WorkflowStep;
+import io.ergate.autoconfigure.ErgateProperties;
+import io.ergate.spring.ErgateWorker;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code ergate} Actuator endpoint: the registered workflows with their ordered steps and path
+ * hints, the worker's configuration and state, the queue's depth when it can tell, and, when the state
+ * store is a {@link QueryableStateStore}, the number of jobs in each status. Like every endpoint but
+ * {@code health}, it is not exposed over HTTP unless the application lists it in
+ * {@code management.endpoints.web.exposure.include}.
+ */
+@Endpoint(id = "ergate")
+public class ErgateEndpoint {
+
+	private final Ergate ergate;
+
+	private final ErgateProperties properties;
+
+	private final @Nullable ErgateWorker worker;
+
+	/**
+	 * Creates the endpoint.
+	 * @param ergate the engine
+	 * @param properties the {@code ergate.*} settings
+	 * @param worker the managed worker, {@code null} when this application runs none
+	 */
+	public ErgateEndpoint(Ergate ergate, ErgateProperties properties, @Nullable ErgateWorker worker) {
+		this.ergate = Objects.requireNonNull(ergate, "ergate");
+		this.properties = Objects.requireNonNull(properties, "properties");
+		this.worker = worker;
+	}
+
+	/**
+	 * Describes the engine.
+	 * @return the description
+	 */
+	@ReadOperation
+	public ErgateDescriptor ergate() {
+		List<WorkflowDescriptor> workflows = this.ergate.workflows().stream().map(ErgateEndpoint::describe).toList();
+		return new ErgateDescriptor(workflows, worker(), queue(), jobs());
+	}
+
+	private static WorkflowDescriptor describe(Workflow workflow) {
+		return new WorkflowDescriptor(workflow.name(), workflow.steps()
+			.stream()
+			.map((step) -> new StepDescriptor(step.name(), step.pathHints().stream().map(ErgateEndpoint::hint).toList()))
+			.toList());
+	}
+
+	private static String hint(PathHint hint) {
+		return switch (hint.kind()) {
+			case NEXT -> "next";
+			case GO_TO -> "goto " + hint.target();
+			case END -> "end";
+		};
+	}
+
+	private WorkerDescriptor worker() {
+		WorkerStatus status = this.ergate.status();
+		ErgateProperties.Worker settings = this.properties.getWorker();
+		boolean enabled = this.worker != null;
+		return new WorkerDescriptor(enabled, status.state().name().toLowerCase(Locale.ROOT),
+				(this.worker != null) ? this.worker.getConcurrency() : settings.getConcurrency(), status.workers(),
+				status.busy(), status.consecutiveFailures(), status.lastError(),
+				(status.lastErrorTime() != null) ? status.lastErrorTime().toString() : null,
+				settings.getThreadNamePrefix(), settings.getVirtualThreads(), settings.isAutoStartup(),
+				((this.worker != null) ? this.worker.getShutdownTimeout() : settings.getShutdownTimeout()).toString(),
+				settings.getBackoff().getInitial().toString(), settings.getBackoff().getMax().toString());
+	}
+
+	private QueueDescriptor queue() {
+		Long depth = null;
+		if (this.ergate.queue() instanceof MeasurableJobQueue measurable) {
+			long value = measurable.depth();
+			depth = (value >= 0) ? value : null;
+		}
+		return new QueueDescriptor(this.ergate.queue().getClass().getName(),
+				this.ergate.stateStore().getClass().getName(), depth);
+	}
+
+	private @Nullable Map<String, Long> jobs() {
+		if (!(this.ergate.stateStore() instanceof QueryableStateStore store)) {
+			return null;
+		}
+		Map<JobStatus, Long> counts = store.countByStatus();
+		Map<String, Long> jobs = new LinkedHashMap<>();
+		for (JobStatus status : JobStatus.values()) {
+			jobs.put(status.name(), counts.getOrDefault(status, 0L));
+		}
+		return jobs;
+	}
+
+	/**
+	 * What the endpoint returns.
+	 *
+	 * @param workflows the registered workflows, by name
+	 * @param worker the worker's configuration and state
+	 * @param queue the queue and the store
+	 * @param jobs the number of jobs in each status, {@code null} when the store cannot be queried
+	 */
+	public record ErgateDescriptor(List<WorkflowDescriptor> workflows, WorkerDescriptor worker, QueueDescriptor queue,
+			@Nullable Map<String, Long> jobs) {
+
+	}
+
+	/**
+	 * A registered workflow.
+	 *
+	 * @param name its name
+	 * @param steps its steps, in order
+	 */
+	public record WorkflowDescriptor(String name, List<StepDescriptor> steps) {
+
+	}
+
+	/**
+	 * A step.
+	 *
+	 * @param name its name
+	 * @param pathHints the exits it declared: {@code next}, {@code goto <step>}, {@code end}; empty
+	 * when it declared none (it always goes on to the next step)
+	 */
+	public record StepDescriptor(String name, List<String> pathHints) {
+
+	}
+
+	/**
+	 * The worker.
+	 *
+	 * @param enabled whether this application runs a worker ({@code ergate.worker.enabled})
+	 * @param state {@code running}, {@code stopping} or {@code stopped}
+	 * @param concurrency how many jobs may run at once
+	 * @param threads live worker loops
+	 * @param busy loops running a step now
+	 * @param consecutiveFailures failures of the queue or store in a row, 0 when the last job went
+	 * through
+	 * @param lastError the last such failure, if any
+	 * @param lastErrorTime when it happened
+	 * @param threadNamePrefix the worker threads' name prefix
+	 * @param virtualThreads whether virtual threads were asked for, {@code null} when not set
+	 * @param autoStartup whether the worker starts with the context
+	 * @param shutdownTimeout how long a stop waits for the steps in flight
+	 * @param backoffInitial the first wait after a failure
+	 * @param backoffMax the longest wait after failures
+	 */
+	public record WorkerDescriptor(boolean enabled, String state, int concurrency, int threads, int busy,
+			int consecutiveFailures, @Nullable String lastError, @Nullable String lastErrorTime, String threadNamePrefix,
+			@Nullable Boolean virtualThreads, boolean autoStartup, String shutdownTimeout, String backoffInitial,
+			String backoffMax) {
+
+	}
+
+	/**
+	 * The queue and the store.
+	 *
+	 * @param type the queue's class
+	 * @param store the store's class
+	 * @param depth jobs waiting in the queue, {@code null} when it cannot tell
+	 */
+	public record QueueDescriptor(String type, String store, @Nullable Long depth) {
+
+	}
+
+}

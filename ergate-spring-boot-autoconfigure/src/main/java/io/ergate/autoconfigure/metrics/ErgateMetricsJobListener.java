@@ -1,0 +1,101 @@
+package io.ergate.autoconfigure.metrics;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import io.ergate.Ergate;
+import io.ergate.Job;
+import io.ergate.JobListener;
+import io.ergate.JobStatus;
+import io.ergate.StepOutcome;
+import io.ergate.StepResult;
+import io.ergate.Workflow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Records every step run in the timer {@value #STEP_TIMER} (tags {@code workflow}, {@code step},
+ * {@code outcome}: {@code next}, {@code goto}, {@code end}, {@code abort} or {@code failed}) and every
+ * job that reaches a final status in the counter {@value #JOBS_COUNTER} (tags {@code workflow},
+ * {@code status}: {@code completed}, {@code failed} or {@code aborted}).
+ * <p>
+ * Tag values are bounded: a workflow or step name that is not registered (a job naming an unknown
+ * workflow fails without running) is tagged {@code unknown}; job ids are never tags.
+ */
+public class ErgateMetricsJobListener implements JobListener {
+
+	/** The timer of step runs. */
+	public static final String STEP_TIMER = "ergate.step";
+
+	/** The counter of jobs that reached a final status. */
+	public static final String JOBS_COUNTER = "ergate.jobs";
+
+	/** The tag value of names that are not registered. */
+	public static final String UNKNOWN = "unknown";
+
+	private final MeterRegistry registry;
+
+	private final Supplier<Ergate> ergate;
+
+	/**
+	 * Creates a listener.
+	 * @param registry where meters go
+	 * @param ergate the engine (asked lazily, as this listener is part of it), to tell registered
+	 * workflow and step names from others
+	 */
+	public ErgateMetricsJobListener(MeterRegistry registry, Supplier<Ergate> ergate) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.ergate = Objects.requireNonNull(ergate, "ergate");
+	}
+
+	@Override
+	public void onJobRunEnd(StepResult result) {
+		record(result);
+	}
+
+	@Override
+	public void onJobRunFailure(StepResult result) {
+		record(result);
+	}
+
+	private void record(StepResult result) {
+		Job job = result.job();
+		Workflow workflow = this.ergate.get().workflow(job.workflowName()).orElse(null);
+		String workflowTag = (workflow != null) ? workflow.name() : UNKNOWN;
+		String stepTag = (workflow != null
+				&& workflow.steps().stream().anyMatch((step) -> step.name().equals(result.stepName())))
+						? result.stepName() : UNKNOWN;
+		Timer.builder(STEP_TIMER)
+			.description("Step runs, by workflow, step and outcome")
+			.tags(Tags.of("workflow", workflowTag, "step", stepTag, "outcome", outcome(result.outcome())))
+			.register(this.registry)
+			.record(result.duration());
+		JobStatus status = job.status();
+		if (status.isFinal()) {
+			Counter.builder(JOBS_COUNTER)
+				.description("Jobs that reached a final status, by workflow and status")
+				.tags(Tags.of("workflow", workflowTag, "status", status.name().toLowerCase(Locale.ROOT)))
+				.register(this.registry)
+				.increment();
+		}
+	}
+
+	/**
+	 * Returns the tag value of an outcome.
+	 * @param outcome how a step ended
+	 * @return {@code next}, {@code goto}, {@code end}, {@code abort} or {@code failed}
+	 */
+	public static String outcome(StepOutcome outcome) {
+		return switch (outcome) {
+			case NEXT -> "next";
+			case GO_TO -> "goto";
+			case END -> "end";
+			case ABORT -> "abort";
+			case FAILED -> "failed";
+		};
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.ergate.autoconfigure.observation;
+
+import io.ergate.Ergate;
+import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of Micrometer observations for Ergate, when the context has an
+ * {@link ObservationRegistry} (Spring Boot's, with tracing when it is configured): an
+ * {@link ObservationStepInterceptor} observing each step run and an
+ * {@link ObservationJobSubmissionInterceptor} observing each submission and carrying the trace
+ * context in the job's metadata.
+ */
+@AutoConfiguration(after = ErgateAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@ConditionalOnClass({ Ergate.class, ObservationRegistry.class })
+@ConditionalOnBean({ Ergate.class, ObservationRegistry.class })
+public final class ErgateObservationAutoConfiguration {
+
+	ErgateObservationAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ObservationStepInterceptor ergateObservationStepInterceptor(ObservationRegistry observationRegistry,
+			ObjectProvider<ErgateStepObservationConvention> convention, ObjectProvider<Ergate> ergate) {
+		// the interceptor is part of the engine: the engine is looked up when a step runs
+		return new ObservationStepInterceptor(observationRegistry, convention.getIfAvailable(),
+				(name) -> ergate.getObject().workflow(name));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ObservationJobSubmissionInterceptor ergateObservationJobSubmissionInterceptor(
+			ObservationRegistry observationRegistry, Ergate ergate,
+			ObjectProvider<ErgateSubmitObservationConvention> convention) {
+		return new ObservationJobSubmissionInterceptor(observationRegistry, ergate, convention.getIfAvailable());
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.ergate.autoconfigure.actuate;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.ergate.InMemoryStateStore;
+import io.ergate.Job;
+import io.ergate.JobStatus;
+import io.ergate.PathHint;
+import io.ergate.StateStore;
+import io.ergate.Workflow;
+import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.actuate.ErgateEndpoint.ErgateDescriptor;
+import io.ergate.spring.ErgateClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code ergate} endpoint: workflows with ordered steps and path hints, the worker's
+ * configuration and state, counts of jobs per status when the store can be queried.
+ */
+class ErgateEndpointTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ErgateAutoConfiguration.class, EndpointAutoConfiguration.class,
+				ErgateEndpointAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=ergate", "ergate.worker.concurrency=2",
+				"ergate.worker.shutdown-timeout=12s")
+		.withBean("flow", Workflow.class,
+				() -> Workflow.builder("flow")
+					.step("check", String.class, (in) -> in, PathHint.next(), PathHint.goTo("last"), PathHint.end())
+					.step("middle", String.class, (in) -> in)
+					.step("last", String.class, (in) -> in)
+					.build());
+
+	@Test
+	void describesWorkflowsWorkerAndJobCounts() {
+		this.runner.run((context) -> {
+			String id = context.getBean(ErgateClient.class).submit("flow", "x", null);
+			InMemoryStateStore store = context.getBean(InMemoryStateStore.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> store.findById(id).map(Job::status).orElse(null) == JobStatus.COMPLETED);
+			ErgateDescriptor descriptor = context.getBean(ErgateEndpoint.class).ergate();
+			assertThat(descriptor.workflows()).singleElement().satisfies((workflow) -> {
+				assertThat(workflow.name()).isEqualTo("flow");
+				assertThat(workflow.steps()).extracting(ErgateEndpoint.StepDescriptor::name)
+					.containsExactly("check", "middle", "last");
+				assertThat(workflow.steps().get(0).pathHints()).containsExactly("next", "goto last", "end");
+				assertThat(workflow.steps().get(1).pathHints()).isEmpty();
+			});
+			assertThat(descriptor.worker().enabled()).isTrue();
+			assertThat(descriptor.worker().state()).isEqualTo("running");
+			assertThat(descriptor.worker().concurrency()).isEqualTo(2);
+			assertThat(descriptor.worker().threads()).isEqualTo(2);
+			assertThat(descriptor.worker().busy()).isZero();
+			assertThat(descriptor.worker().shutdownTimeout()).isEqualTo("PT12S");
+			assertThat(descriptor.queue().type()).isEqualTo("io.ergate.InMemoryJobQueue");
+			assertThat(descriptor.queue().depth()).isZero();
+			assertThat(descriptor.jobs()).containsEntry("COMPLETED", 1L)
+				.containsEntry("QUEUED", 0L)
+				.containsEntry("FAILED", 0L)
+				.hasSize(JobStatus.values().length);
+
+			String json = JsonMapper.shared().writeValueAsString(descriptor);
+			assertThat(json).contains("\"name\":\"check\"", "\"pathHints\":[\"next\",\"goto last\",\"end\"]",
+					"\"COMPLETED\":1");
+		});
+	}
+
+	@Test
+	void noCountsWhenTheStoreCannotBeQueriedAndNoWorkerWhenDisabled() {
+		this.runner.withPropertyValues("ergate.worker.enabled=false")
+			.withBean(StateStore.class, () -> (job) -> {
+			})
+			.run((context) -> {
+				ErgateDescriptor descriptor = context.getBean(ErgateEndpoint.class).ergate();
+				assertThat(descriptor.jobs()).isNull();
+				assertThat(descriptor.worker().enabled()).isFalse();
+				assertThat(descriptor.worker().state()).isEqualTo("stopped");
+				assertThat(descriptor.workflows()).extracting(ErgateEndpoint.WorkflowDescriptor::name)
+					.isEqualTo(List.of("flow"));
+			});
+	}
+
+}
