@@ -24,14 +24,17 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code spring.datasource.*}, or its own), a {@link JdbcJobQueue} and a {@link JdbcStateStore} on
  * that data source, so that the end of every step commits in one transaction. Runs before
  * {@link ErgateAutoConfiguration}, whose in-memory defaults then back off; a {@link JobQueue} or
- * {@link StateStore} bean of the application wins over these. The tables are created according to
+ * {@link StateStore} bean of the application wins over these. When RabbitMQ is configured too
+ * ({@code ergate-rabbitmq}), its queue is the job queue and this store records the states. The tables
+ * are created according to
  * {@code ergate.jdbc.initialize-schema}; the other {@code ergate.jdbc.*} properties are in
  * {@link ErgateJdbcProperties}. With spring-jdbc present (it comes with Spring Boot's JDBC support),
  * jobs submitted inside a Spring transaction on that data source are queued only if it commits.
  */
 @AutoConfiguration(before = ErgateAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"io.ergate.autoconfigure.rabbitmq.ErgateRabbitAutoConfiguration" })
 @ConditionalOnClass({ JdbcJobQueue.class, DataSource.class })
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBooleanProperty(name = "ergate.enabled", matchIfMissing = true)

@@ -18,10 +18,12 @@ import io.ergate.JobStatus;
 import io.ergate.StateStore;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.rabbitmq.ErgateRabbitAutoConfiguration;
 import io.ergate.jdbc.JdbcDialect;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
 import io.ergate.jdbc.JdbcStateStore;
+import io.ergate.rabbitmq.RabbitJobQueue;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -37,6 +39,11 @@ import static org.awaitility.Awaitility.await;
  * initialization, on H2 and on the real PostgreSQL.
  */
 class ErgateJdbcAutoConfigurationTests {
+
+	/** The local RabbitMQ (guest/guest), for the test with both adapters. */
+	private static final String RABBIT_HOST = TestDataSources.env("ERGATE_RABBITMQ_HOST", "127.0.0.1");
+
+	private static final int RABBIT_PORT = Integer.parseInt(TestDataSources.env("ERGATE_RABBITMQ_PORT", "5672"));
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ErgateJdbcAutoConfiguration.class, ErgateAutoConfiguration.class))
@@ -166,6 +173,38 @@ class ErgateJdbcAutoConfigurationTests {
 	}
 
 	@Test
+	void withRabbitMqConfiguredTooTheQueueIsRabbitsAndTheStoreIsJdbc() throws Exception {
+		String queueName = "ergate-test-jdbc-" + UUID.randomUUID().toString().substring(0, 8);
+		try {
+			this.runner
+				.withConfiguration(AutoConfigurations.of(ErgateRabbitAutoConfiguration.class))
+				.withBean(DataSource.class, TestDataSources::h2)
+				.withPropertyValues("spring.rabbitmq.host=" + RABBIT_HOST, "spring.rabbitmq.port=" + RABBIT_PORT,
+						"spring.rabbitmq.username=guest", "spring.rabbitmq.password=guest",
+						"ergate.rabbitmq.queue=" + queueName)
+				.run((context) -> {
+					assertThat(context).hasNotFailed()
+						.hasSingleBean(RabbitJobQueue.class)
+						.doesNotHaveBean(JdbcJobQueue.class)
+						.hasSingleBean(JdbcStateStore.class);
+					Ergate ergate = context.getBean(Ergate.class);
+					assertThat(ergate.queue()).isSameAs(context.getBean(RabbitJobQueue.class));
+					assertThat(ergate.stateStore()).isSameAs(context.getBean(JdbcStateStore.class));
+				});
+		}
+		finally {
+			com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+			factory.setHost(RABBIT_HOST);
+			factory.setPort(RABBIT_PORT);
+			try (com.rabbitmq.client.Connection connection = factory.newConnection();
+					com.rabbitmq.client.Channel channel = connection.createChannel()) {
+				channel.queueDelete(queueName);
+				channel.queueDelete(queueName + ".dlq");
+			}
+		}
+	}
+
+	@Test
 	void backsOffWithoutADataSource() {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(JdbcJobQueue.class)
 			.doesNotHaveBean(JdbcStateStore.class)
@@ -245,7 +284,7 @@ class ErgateJdbcAutoConfigurationTests {
 			}
 		}
 
-		private static String env(String name, String fallback) {
+		static String env(String name, String fallback) {
 			String value = System.getenv(name);
 			return (value != null && !value.isBlank()) ? value : fallback;
 		}
