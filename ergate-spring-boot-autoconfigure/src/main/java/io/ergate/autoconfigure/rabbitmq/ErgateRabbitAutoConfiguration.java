@@ -1,8 +1,12 @@
 package io.ergate.autoconfigure.rabbitmq;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.ergate.JobQueue;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.autoconfigure.ErgateProperties;
+import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
 import io.ergate.rabbitmq.RabbitJobQueue;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -50,6 +54,24 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ErgateRabbitAutoConfiguration {
 
 	ErgateRabbitAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "ergateRabbitHealthDetails")
+	ErgateHealthDetailsContributor ergateRabbitHealthDetails(ObjectProvider<RabbitJobQueue> rabbitJobQueue) {
+		return (details) -> {
+			RabbitJobQueue queue = rabbitJobQueue.getIfUnique();
+			if (queue == null) {
+				return;
+			}
+			Map<String, Object> rabbit = new LinkedHashMap<>();
+			rabbit.put("connection", queue.connectionState().name());
+			rabbit.put("queue", queue.queueName());
+			rabbit.put("queueType", queue.queueType().name());
+			rabbit.put("deadLettered", queue.deadLettered());
+			rabbit.put("redeliveries", queue.redeliveries());
+			details.put("rabbitmq", rabbit);
+		};
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
@@ -15,6 +16,7 @@ import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
 import io.ergate.rabbitmq.RabbitJobQueue;
 import io.ergate.rabbitmq.RabbitJobQueueException;
 import io.ergate.spring.ErgateClient;
@@ -100,6 +102,18 @@ class ErgateRabbitAutoConfigurationTests {
 			assertThat(queue.consumers()).isEqualTo(1);
 			assertThat(queue.connectionState()).isEqualTo(RabbitJobQueue.ConnectionState.CONNECTED);
 			assertThat(queue.depth()).as("the queue was declared").isZero();
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theQueueAddsItsConnectionToTheErgateHealthDetails() throws Exception {
+		this.runner.run((context) -> {
+			Map<String, Object> details = new java.util.LinkedHashMap<>();
+			context.getBean("ergateRabbitHealthDetails", ErgateHealthDetailsContributor.class).contributeDetails(details);
+			Map<String, Object> rabbit = (Map<String, Object>) details.get("rabbitmq");
+			assertThat(rabbit).containsEntry("connection", "CONNECTED").containsEntry("queue", this.queue)
+				.containsEntry("queueType", "CLASSIC").containsEntry("deadLettered", 0L);
 		});
 	}
 
