@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresCrashTests {
 
-	static final int JOBS = 60;
+	static final int JOBS = 100;
 
 	static final int KILLS = 4;
 
