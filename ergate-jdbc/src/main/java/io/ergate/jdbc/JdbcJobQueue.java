@@ -271,6 +271,17 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		return (oldest != null) ? Duration.ofMillis(Math.max(0, now - oldest)) : null;
 	}
 
+	/**
+	 * Returns how many jobs are held by a worker under a lease that has not expired: the steps running
+	 * now (and the rows claimed ahead in batches), in every process sharing the queue.
+	 * @return the count, or -1 when the database cannot be reached
+	 */
+	public long leased() {
+		Long count = queryLong("SELECT COUNT(*) FROM " + this.queueTable + " WHERE lease_until > ?",
+				this.clock.millis());
+		return (count != null) ? count : -1;
+	}
+
 	private @Nullable Long queryLong(String sql, long parameter) {
 		try (Connection connection = this.connections.own();
 				PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -24,8 +24,8 @@ import io.ergate.StepInterceptor;
 import io.ergate.StepOutcome;
 import io.ergate.StepResult;
 import io.ergate.UnknownWorkflowException;
-import io.ergate.Workflow;
 import io.ergate.WorkerStatus;
+import io.ergate.Workflow;
 import io.ergate.spring.ErgateClient;
 import io.ergate.spring.ErgateJobEvent;
 import io.ergate.spring.ErgateWorker;
@@ -50,7 +50,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
-
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 

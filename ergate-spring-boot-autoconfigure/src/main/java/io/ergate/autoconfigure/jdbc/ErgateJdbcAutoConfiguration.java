@@ -1,10 +1,14 @@
 package io.ergate.autoconfigure.jdbc;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import io.ergate.JobQueue;
 import io.ergate.StateStore;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
 import io.ergate.jdbc.JdbcStateStore;
@@ -64,6 +68,22 @@ public final class ErgateJdbcAutoConfiguration {
 	ErgateJdbcSchemaInitializer ergateJdbcSchemaInitializer(DataSource dataSource, JdbcOptions options,
 			ErgateJdbcProperties properties) {
 		return new ErgateJdbcSchemaInitializer(dataSource, options, properties.getInitializeSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "ergateJdbcHealthDetails")
+	ErgateHealthDetailsContributor ergateJdbcHealthDetails(ObjectProvider<JdbcJobQueue> jdbcJobQueue) {
+		return (details) -> {
+			JdbcJobQueue queue = jdbcJobQueue.getIfUnique();
+			if (queue == null) {
+				return;
+			}
+			Map<String, Object> jdbc = new LinkedHashMap<>();
+			jdbc.put("instance", queue.instanceId());
+			jdbc.put("rows", queue.depth());
+			jdbc.put("leased", queue.leased());
+			details.put("jdbc", jdbc);
+		};
 	}
 
 	@Bean

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -13,11 +15,13 @@ import io.ergate.Ergate;
 import io.ergate.InMemoryJobQueue;
 import io.ergate.InMemoryStateStore;
 import io.ergate.Job;
+import io.ergate.JobDelivery;
 import io.ergate.JobQueue;
 import io.ergate.JobStatus;
 import io.ergate.StateStore;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
 import io.ergate.autoconfigure.rabbitmq.ErgateRabbitAutoConfiguration;
 import io.ergate.jdbc.JdbcDialect;
 import io.ergate.jdbc.JdbcJobQueue;
@@ -65,6 +69,24 @@ class ErgateJdbcAutoConfigurationTests {
 			assertThat(tableExists(h2, "ergate_queue")).isTrue();
 			assertThat(tableExists(h2, "ergate_job")).isTrue();
 			assertThat(tableExists(h2, "ergate_dead_letter")).isTrue();
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theQueueAddsItsRowsAndLeasesToTheErgateHealthDetails() {
+		DataSource h2 = h2();
+		this.runner.withBean(DataSource.class, () -> h2).run((context) -> {
+			JdbcJobQueue queue = context.getBean(JdbcJobQueue.class);
+			queue.put(Job.builder("any").id("waiting").build());
+			queue.put(Job.builder("any").id("taken").build());
+			JobDelivery delivery = queue.take();
+			Map<String, Object> details = new LinkedHashMap<>();
+			context.getBean("ergateJdbcHealthDetails", ErgateHealthDetailsContributor.class)
+				.contributeDetails(details);
+			Map<String, Object> jdbc = (Map<String, Object>) details.get("jdbc");
+			assertThat(jdbc).containsEntry("rows", 2L).containsEntry("leased", 1L).containsKey("instance");
+			delivery.release();
 		});
 	}
 
