@@ -7,7 +7,7 @@ import java.util.List;
  * The end-to-end harness: runs the scenarios named on the command line (all by default) and prints
  * one machine-readable line per figure.
  * <pre>
- * java -cp ... io.ergate.benchmarks.BenchMain [--quick] [inmemory] [json] [latency] [heap] [rabbitmq]
+ * java -cp ... io.ergate.benchmarks.BenchMain [--quick] [inmemory] [json] [latency] [heap] [jdbc] [rabbitmq]
  * </pre>
  */
 public final class BenchMain {
@@ -24,7 +24,7 @@ public final class BenchMain {
 		boolean quick = Arrays.asList(args).contains("--quick");
 		List<String> scenarios = Arrays.stream(args).filter((arg) -> !arg.startsWith("--")).toList();
 		if (scenarios.isEmpty()) {
-			scenarios = List.of("inmemory", "json", "latency", "heap", "rabbitmq");
+			scenarios = List.of("inmemory", "json", "latency", "heap", "jdbc", "rabbitmq");
 		}
 		int rounds = quick ? 3 : 5;
 		int concurrency = Integer.getInteger("ergate.bench.concurrency", Runtime.getRuntime().availableProcessors());
@@ -48,6 +48,15 @@ public final class BenchMain {
 							() -> JsonScenario.baseline(jobs, 3, concurrency),
 							() -> JsonScenario.engine(jobs, 3, concurrency), 1_000_000, 0.5);
 				}
+				case "jdbc" -> {
+					int jobs = quick ? 1_000 : 3_000;
+					java.time.Duration window = java.time.Duration.ofSeconds(quick ? 3 : 6);
+					for (int workers : new int[] { 2, 4, 8 }) {
+						Throughput.compare("jdbc", "steps=3 jobs=" + jobs + " concurrency=" + workers + " connections="
+								+ workers, quick ? 1 : 3, () -> JdbcScenario.baseline(window, workers),
+								() -> JdbcScenario.engine(jobs, 3, workers), 0, 1.0);
+					}
+				}
 				case "rabbitmq" -> {
 					int jobs = quick ? 1_000 : 3_000;
 					int workers = Integer.getInteger("ergate.bench.rabbitmq.concurrency", 4);
@@ -58,7 +67,7 @@ public final class BenchMain {
 				case "latency" -> LatencyScenario.run(quick ? 20_000 : 100_000, 3, 1);
 				case "heap" -> HeapScenario.run(1_000_000);
 				default -> throw new IllegalArgumentException("Unknown scenario " + scenario
-						+ " (known: inmemory, json, latency, heap, rabbitmq)");
+						+ " (known: inmemory, json, latency, heap, jdbc, rabbitmq)");
 			}
 		}
 	}
