@@ -1,11 +1,9 @@
 package io.ergate.benchmarks;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.ergate.Ergate;
 import io.ergate.InMemoryJobQueue;
 import io.ergate.InMemoryStateStore;
 import io.ergate.Job;
@@ -26,17 +24,8 @@ final class InMemoryScenario {
 
 	static double engine(int jobs, int steps, int concurrency) throws Exception {
 		InMemoryJobQueue queue = new InMemoryJobQueue();
-		InMemoryStateStore store = new InMemoryStateStore();
-		LongAdder finished = new LongAdder();
-		Ergate ergate = Ergate.builder(queue, store).listener(Workloads.counter(finished)).build();
-		ergate.registerWorkflow(Workloads.workflow(steps));
 		Workloads.fill(queue, jobs);
-		long start = System.nanoTime();
-		ergate.start(concurrency);
-		Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(5));
-		long elapsed = System.nanoTime() - start;
-		ergate.stop(Duration.ofSeconds(10));
-		return (double) jobs * steps / elapsed * 1e9;
+		return Workloads.drain(queue, new InMemoryStateStore(), jobs, steps, concurrency);
 	}
 
 	/** The same work by hand: per step build the successor, two store calls, hand-off through the queue. */

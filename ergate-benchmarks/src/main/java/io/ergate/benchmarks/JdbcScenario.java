@@ -9,12 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
@@ -53,17 +51,7 @@ final class JdbcScenario {
 					batch.add(Job.builder(Workloads.WORKFLOW).id(i).initialInputValue(i).build());
 				}
 				queue.putAll(batch);
-				LongAdder finished = new LongAdder();
-				Ergate ergate = Ergate.builder(queue, new JdbcStateStore(dataSource, options))
-					.listener(Workloads.counter(finished))
-					.build();
-				ergate.registerWorkflow(Workloads.workflow(steps));
-				long start = System.nanoTime();
-				ergate.start(concurrency);
-				Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(10));
-				long elapsed = System.nanoTime() - start;
-				ergate.stop(Duration.ofSeconds(30));
-				return (double) jobs * steps / elapsed * 1e9;
+				return Workloads.drain(queue, new JdbcStateStore(dataSource, options), jobs, steps, concurrency);
 			}
 			finally {
 				drop(dataSource, prefix + "queue", prefix + "job", prefix + "dead_letter");

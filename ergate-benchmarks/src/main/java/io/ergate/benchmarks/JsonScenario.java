@@ -1,13 +1,10 @@
 package io.ergate.benchmarks;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.ergate.Ergate;
 import io.ergate.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobQueue;
@@ -44,16 +41,8 @@ final class JsonScenario {
 
 	static double engine(int jobs, int steps, int concurrency) throws Exception {
 		SeedJsonQueue queue = new SeedJsonQueue();
-		LongAdder finished = new LongAdder();
-		Ergate ergate = Ergate.builder(queue, new InMemoryStateStore()).listener(Workloads.counter(finished)).build();
-		ergate.registerWorkflow(Workloads.workflow(steps));
 		Workloads.fill(queue, jobs);
-		long start = System.nanoTime();
-		ergate.start(concurrency);
-		Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(5));
-		long elapsed = System.nanoTime() - start;
-		ergate.stop(Duration.ofSeconds(10));
-		return (double) jobs * steps / elapsed * 1e9;
+		return Workloads.drain(queue, new InMemoryStateStore(), jobs, steps, concurrency);
 	}
 
 	/** Only the JSON round trips: one write and one read of a job in mid-flight per step. */

@@ -2,7 +2,6 @@ package io.ergate.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +15,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
-import io.ergate.Ergate;
 import io.ergate.InMemoryStateStore;
 import io.ergate.rabbitmq.RabbitJobQueue;
 
@@ -46,16 +44,7 @@ final class RabbitScenario {
 			.consumers(concurrency).build()) {
 			publishRaw(factory, queueName, jobs, (i) -> ("{\"workflow_name\": \"" + Workloads.WORKFLOW
 					+ "\", \"id\": " + i + ", \"initial_input_value\": " + i + "}").getBytes(StandardCharsets.UTF_8));
-			LongAdder finished = new LongAdder();
-			Ergate ergate = Ergate.builder(queue, new InMemoryStateStore()).listener(Workloads.counter(finished))
-				.build();
-			ergate.registerWorkflow(Workloads.workflow(steps));
-			long start = System.nanoTime();
-			ergate.start(concurrency);
-			Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(5));
-			long elapsed = System.nanoTime() - start;
-			ergate.stop(Duration.ofSeconds(30));
-			return (double) jobs * steps / elapsed * 1e9;
+			return Workloads.drain(queue, new InMemoryStateStore(), jobs, steps, concurrency);
 		}
 		finally {
 			deleteQueues(factory, queueName);

@@ -1,11 +1,15 @@
 package io.ergate.benchmarks;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.JobListener;
 import io.ergate.JobQueue;
 import io.ergate.JobStatus;
+import io.ergate.StateStore;
 import io.ergate.StepResult;
 import io.ergate.Workflow;
 
@@ -31,6 +35,23 @@ final class Workloads {
 		for (int i = 0; i < jobs; i++) {
 			queue.put(Job.builder(WORKFLOW).id(i).initialInputValue(i).build());
 		}
+	}
+
+	/**
+	 * Runs the workload's jobs, already on the queue, through an engine with the given number of
+	 * workers, and returns the steps run per second of wall time from the workers' start until the
+	 * last job completed.
+	 */
+	static double drain(JobQueue queue, StateStore store, int jobs, int steps, int concurrency) throws Exception {
+		LongAdder finished = new LongAdder();
+		Ergate ergate = Ergate.builder(queue, store).listener(counter(finished)).build();
+		ergate.registerWorkflow(workflow(steps));
+		long start = System.nanoTime();
+		ergate.start(concurrency);
+		Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(10));
+		long elapsed = System.nanoTime() - start;
+		ergate.stop(Duration.ofSeconds(30));
+		return (double) jobs * steps / elapsed * 1e9;
 	}
 
 	/** Counts jobs that reach a final status. */
