@@ -102,6 +102,9 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 
 	private static int readInt(JsonParser p, JsonToken token, String field,
 			List<JobValidationException.Violation> violations) {
+		if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+			return p.getIntValue();
+		}
 		try {
 			BigDecimal number = switch (token) {
 				case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
