@@ -37,6 +37,11 @@ final class Connections {
 		return SPRING_JDBC_PRESENT && SpringConnections.isTransactional(connection, this.dataSource);
 	}
 
+	/** Whether the calling thread is in a Spring transaction (whatever its data source). */
+	boolean isTransactionActive() {
+		return SPRING_JDBC_PRESENT && SpringConnections.isTransactionActive();
+	}
+
 	void release(Connection connection) throws SQLException {
 		if (SPRING_JDBC_PRESENT) {
 			SpringConnections.release(connection, this.dataSource);

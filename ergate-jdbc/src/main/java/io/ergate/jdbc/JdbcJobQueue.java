@@ -564,6 +564,9 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		if (jdbcStore == null) {
 			stateStore.update(newState);
 		}
+		else {
+			jdbcStore.settle(newState);
+		}
 		boolean lost;
 		try {
 			if (jdbcStore != null && dialect() == JdbcDialect.POSTGRESQL) {

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -20,6 +24,8 @@ import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,6 +43,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JdbcStateStore implements QueryableStateStore {
 
+	private static final Logger logger = LoggerFactory.getLogger(JdbcStateStore.class);
+
+	/**
+	 * How long a RUNNING mark waits before it is written: a step that ends sooner goes straight to its
+	 * next state, and its RUNNING mark (an upsert of its own) is never written.
+	 */
+	static final long RUNNING_DELAY_MILLIS = 20;
+
 	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
 			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
 			+ "requested_start_time, metadata, created_at, updated_at";
@@ -52,6 +66,10 @@ public final class JdbcStateStore implements QueryableStateStore {
 	private final Clock clock;
 
 	private volatile @Nullable JdbcDialect dialect;
+
+	private final ConcurrentHashMap<String, PendingRunning> pendingRunning = new ConcurrentHashMap<>();
+
+	private volatile @Nullable ScheduledExecutorService runningWriter;
 
 	/**
 	 * Creates a store on the default table {@code ergate_job}.
@@ -98,9 +116,27 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * waiting for the WAL flush: a database crash may lose it (the job then shows its previous state
 	 * and its step runs again, as it would anyway), and steps are not bounded by one disk flush for
 	 * it. Every other state is written durably.
+	 * <p>
+	 * There, outside a Spring transaction, a RUNNING mark is also written only once its step has run
+	 * for {@value #RUNNING_DELAY_MILLIS} ms: a step that ends sooner goes straight to its next state in
+	 * its hand-over, and its RUNNING mark is never written (one write less per step). Any later write
+	 * of the job's state through this store drops the mark when not written yet, or waits for it, so a
+	 * mark never lands after a newer state; reads through this store write pending marks first.
 	 */
 	@Override
 	public void update(Job job) {
+		String key = key(job);
+		settle(key);
+		if (job.status() == JobStatus.RUNNING && deferRunning()) {
+			PendingRunning pending = new PendingRunning(key, job);
+			this.pendingRunning.put(key, pending);
+			runningWriter().schedule(pending, RUNNING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+			return;
+		}
+		write(job);
+	}
+
+	private void write(Job job) {
 		try {
 			Connection connection = this.connections.shared();
 			try {
@@ -132,6 +168,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	@Override
 	public Optional<Job> findById(Object id) {
+		flushRunning();
 		String key = JobKeys.key(this.mapper, id);
 		String sql = "SELECT " + COLUMNS + " FROM " + this.table + " WHERE job_key = ?";
 		List<Job> jobs = query(sql, (statement) -> statement.setString(1, key));
@@ -146,6 +183,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 		if (limit == 0) {
 			return List.of();
 		}
+		flushRunning();
 		StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(this.table);
 		if (workflowName != null || status != null) {
 			sql.append(" WHERE ");
@@ -172,6 +210,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	@Override
 	public Map<JobStatus, Long> countByStatus() {
+		flushRunning();
 		String sql = "SELECT status, COUNT(*) FROM " + this.table + " GROUP BY status";
 		try {
 			Connection connection = this.connections.shared();
@@ -198,6 +237,149 @@ public final class JdbcStateStore implements QueryableStateStore {
 	@Override
 	public String toString() {
 		return "JdbcStateStore{table=" + this.table + "}";
+	}
+
+	/**
+	 * Whether a RUNNING mark may wait {@link #RUNNING_DELAY_MILLIS} before it is written: on PostgreSQL
+	 * (where it is written without waiting for the flush anyway), outside any Spring transaction.
+	 */
+	private boolean deferRunning() {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.detect(this.connections.dataSource());
+			this.dialect = dialect;
+		}
+		return dialect == JdbcDialect.POSTGRESQL && !this.connections.isTransactionActive();
+	}
+
+	private ScheduledExecutorService runningWriter() {
+		ScheduledExecutorService writer = this.runningWriter;
+		if (writer == null) {
+			synchronized (this.pendingRunning) {
+				writer = this.runningWriter;
+				if (writer == null) {
+					ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+						Thread thread = new Thread(task, "ergate-jdbc-running-" + this.table);
+						thread.setDaemon(true);
+						return thread;
+					});
+					executor.setRemoveOnCancelPolicy(true);
+					writer = executor;
+					this.runningWriter = writer;
+				}
+			}
+		}
+		return writer;
+	}
+
+	/**
+	 * Before any other write of a job's state: drops its RUNNING mark when not written yet (the new
+	 * state replaces it), or waits until it is written, so that it can never land after the new state.
+	 */
+	void settle(Job job) {
+		if (!this.pendingRunning.isEmpty()) {
+			settle(key(job));
+		}
+	}
+
+	private void settle(String key) {
+		PendingRunning pending = this.pendingRunning.remove(key);
+		if (pending != null) {
+			pending.cancelOrAwait();
+		}
+	}
+
+	/** Before a read: writes the RUNNING marks not written yet, so that a read sees every update made before it. */
+	private void flushRunning() {
+		for (PendingRunning pending : this.pendingRunning.values()) {
+			if (this.pendingRunning.remove(pending.key, pending)) {
+				pending.writeNowOrAwait();
+			}
+		}
+	}
+
+	/** A RUNNING mark waiting to be written; its flags are guarded by itself. */
+	private final class PendingRunning implements Runnable {
+
+		final String key;
+
+		final Job job;
+
+		private boolean started;
+
+		private boolean cancelled;
+
+		private boolean done;
+
+		PendingRunning(String key, Job job) {
+			this.key = key;
+			this.job = job;
+		}
+
+		@Override
+		public void run() {
+			if (!begin()) {
+				return;
+			}
+			try {
+				write(this.job);
+			}
+			catch (RuntimeException ex) {
+				// best effort, like the mark itself: the job shows its previous state until its next one
+				logger.warn("Recording the RUNNING state of job {} failed", this.job.id(), ex);
+			}
+			finally {
+				finish();
+				JdbcStateStore.this.pendingRunning.remove(this.key, this);
+			}
+		}
+
+		void writeNowOrAwait() {
+			if (begin()) {
+				try {
+					write(this.job);
+				}
+				finally {
+					finish();
+				}
+			}
+			else {
+				cancelOrAwait();
+			}
+		}
+
+		private synchronized boolean begin() {
+			if (this.started || this.cancelled) {
+				return false;
+			}
+			this.started = true;
+			return true;
+		}
+
+		private synchronized void finish() {
+			this.done = true;
+			notifyAll();
+		}
+
+		synchronized void cancelOrAwait() {
+			if (!this.started) {
+				this.cancelled = true;
+				return;
+			}
+			boolean interrupted = false;
+			while (!this.done) {
+				try {
+					wait();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	/** Whether a queue on this data source can write this store in its own transactions. */

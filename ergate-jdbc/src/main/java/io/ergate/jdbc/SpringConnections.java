@@ -25,6 +25,10 @@ final class SpringConnections {
 				&& DataSourceUtils.isConnectionTransactional(connection, dataSource);
 	}
 
+	static boolean isTransactionActive() {
+		return TransactionSynchronizationManager.isActualTransactionActive();
+	}
+
 	static void release(Connection connection, DataSource dataSource) {
 		DataSourceUtils.releaseConnection(connection, dataSource);
 	}
