@@ -49,7 +49,6 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * How long a RUNNING mark waits before it is written: a step that ends sooner goes straight to its
 	 * next state, and its RUNNING mark (an upsert of its own) is never written.
 	 */
-	static final long RUNNING_DELAY_MILLIS = 20;
 
 	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
 			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
@@ -118,7 +117,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * it. Every other state is written durably.
 	 * <p>
 	 * There, outside a Spring transaction, a RUNNING mark is also written only once its step has run
-	 * for {@value #RUNNING_DELAY_MILLIS} ms: a step that ends sooner goes straight to its next state in
+	 * for {@link JdbcOptions#runningStateDelay()} (default 20 ms): a step that ends sooner goes straight to its next state in
 	 * its hand-over, and its RUNNING mark is never written (one write less per step). Any later write
 	 * of the job's state through this store drops the mark when not written yet, or waits for it, so a
 	 * mark never lands after a newer state; reads through this store write pending marks first.
@@ -130,7 +129,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 		if (job.status() == JobStatus.RUNNING && deferRunning()) {
 			PendingRunning pending = new PendingRunning(key, job);
 			this.pendingRunning.put(key, pending);
-			runningWriter().schedule(pending, RUNNING_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+			runningWriter().schedule(pending, this.options.runningStateDelay().toNanos(), TimeUnit.NANOSECONDS);
 			return;
 		}
 		write(job);
@@ -240,7 +239,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 	}
 
 	/**
-	 * Whether a RUNNING mark may wait {@link #RUNNING_DELAY_MILLIS} before it is written: on PostgreSQL
+	 * Whether a RUNNING mark may wait {@link JdbcOptions#runningStateDelay()} before it is written: on PostgreSQL
 	 * (where it is written without waiting for the flush anyway), outside any Spring transaction.
 	 */
 	private boolean deferRunning() {
@@ -249,7 +248,8 @@ public final class JdbcStateStore implements QueryableStateStore {
 			dialect = JdbcDialect.detect(this.connections.dataSource());
 			this.dialect = dialect;
 		}
-		return dialect == JdbcDialect.POSTGRESQL && !this.connections.isTransactionActive();
+		return dialect == JdbcDialect.POSTGRESQL && !this.options.runningStateDelay().isZero()
+				&& !this.connections.isTransactionActive();
 	}
 
 	private ScheduledExecutorService runningWriter() {

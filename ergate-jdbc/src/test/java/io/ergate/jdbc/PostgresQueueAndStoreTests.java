@@ -48,7 +48,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		store.update(queued.toBuilder().status(JobStatus.RUNNING).build());
 		Job failed = queued.toBuilder().status(JobStatus.FAILED).exceptionTraceback("boom").build();
 		store.update(failed);
-		Thread.sleep(JdbcStateStore.RUNNING_DELAY_MILLIS * 5);
+		Thread.sleep(this.options.runningStateDelay().toMillis() * 5);
 		assertThat(statusInDatabase("r1")).isEqualTo("FAILED");
 		assertThat(store.findById("r1")).contains(failed);
 		// a long step: its RUNNING mark reaches the database, for other processes to see
@@ -65,6 +65,16 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		store.update(third);
 		store.update(third.toBuilder().status(JobStatus.RUNNING).build());
 		assertThat(store.findById("r3").map(Job::status)).contains(JobStatus.RUNNING);
+	}
+
+	@Test
+	void withNoRunningStateDelayEveryRunningMarkIsWrittenAtOnce() throws Exception {
+		JdbcStateStore store = new JdbcStateStore(this.dataSource,
+				this.options.toBuilder().runningStateDelay(Duration.ZERO).build());
+		Job queued = Job.builder("w").id("r4").stepName("s1").build();
+		store.update(queued);
+		store.update(queued.toBuilder().status(JobStatus.RUNNING).build());
+		assertThat(statusInDatabase("r4")).isEqualTo("RUNNING");
 	}
 
 	private String statusInDatabase(String key) throws SQLException {

@@ -59,6 +59,7 @@ public final class ErgateJdbcAutoConfiguration {
 			.pollInterval(properties.getPollInterval())
 			.listenNotify(properties.isListenNotify())
 			.maxDeliveries(properties.getMaxDeliveries())
+			.runningStateDelay(properties.getRunningStateDelay())
 			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
 			.build();
 	}

@@ -58,6 +58,13 @@ public class ErgateJdbcProperties {
 	private int maxDeliveries = 20;
 
 	/**
+	 * How long a step must run, on PostgreSQL, before its RUNNING state is written: a step that ends
+	 * sooner goes straight to its next state, one write less per step. 0 writes every RUNNING state at
+	 * once.
+	 */
+	private Duration runningStateDelay = Duration.ofMillis(20);
+
+	/**
 	 * The database dialect: POSTGRESQL, H2 or MARIADB (MariaDB 10.6+ and MySQL 8+). Detected from the
 	 * connection when not set.
 	 */
@@ -117,6 +124,14 @@ public class ErgateJdbcProperties {
 
 	public void setMaxDeliveries(int maxDeliveries) {
 		this.maxDeliveries = maxDeliveries;
+	}
+
+	public Duration getRunningStateDelay() {
+		return this.runningStateDelay;
+	}
+
+	public void setRunningStateDelay(Duration runningStateDelay) {
+		this.runningStateDelay = runningStateDelay;
 	}
 
 	public @Nullable JdbcDialect getDialect() {
