@@ -172,7 +172,8 @@ public final class Ergate implements AutoCloseable {
 	/**
 	 * Submits a new job: checks its workflow is registered, gives it a random UUID as id when it has
 	 * none, records its initial state ({@link JobStatus#QUEUED}, or {@link JobStatus#SCHEDULED} when
-	 * its start time is in the future) and puts it on the queue.
+	 * its start time is in the future) and puts it on the queue; a {@link ReliableJobQueue} does both
+	 * through {@link ReliableJobQueue#submit(Job, StateStore)}, atomically where it can.
 	 * @param job the new job
 	 * @return the job as submitted, with its id
 	 * @throws UnknownWorkflowException when no workflow of the job's name is registered
@@ -189,6 +190,10 @@ public final class Ergate implements AutoCloseable {
 		boolean later = startTime != null && this.clock.instant().isBefore(startTime);
 		builder.status(later ? JobStatus.SCHEDULED : JobStatus.QUEUED);
 		Job submitted = builder.build();
+		if (this.reliableQueue != null) {
+			this.reliableQueue.submit(submitted, this.stateStore);
+			return submitted;
+		}
 		this.stateStore.update(submitted);
 		if (later && !this.queue.supportsDelayedDelivery()) {
 			this.delayer.schedule(submitted, startTime);

@@ -38,6 +38,18 @@ public interface ReliableJobQueue extends JobQueue {
 		return delivery.job();
 	}
 
+	/**
+	 * Submits a new job: records its initial state in the store and puts it on the queue. Queues that
+	 * share a transactional resource with the store do both atomically, so that a crash never leaves a
+	 * recorded job that is not on the queue; the default does them in that order.
+	 * @param job the new job, {@link JobStatus#QUEUED} or {@link JobStatus#SCHEDULED}
+	 * @param stateStore the store to record it in
+	 */
+	default void submit(Job job, StateStore stateStore) {
+		stateStore.update(job);
+		put(job);
+	}
+
 	@Override
 	default boolean supportsDelayedDelivery() {
 		return true;

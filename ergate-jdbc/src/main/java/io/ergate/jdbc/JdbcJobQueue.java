@@ -198,6 +198,35 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.signal.bump();
 	}
 
+	/**
+	 * Submits a new job. When the store is a {@link JdbcStateStore} on this queue's {@code DataSource},
+	 * its initial state and its queue row are written in one transaction (the caller's, when one is
+	 * active): a crash never leaves a recorded job that is not on the queue.
+	 * @param job the new job
+	 * @param stateStore the store to record it in
+	 */
+	@Override
+	public void submit(Job job, StateStore stateStore) {
+		if (!(stateStore instanceof JdbcStateStore jdbcStore
+				&& jdbcStore.sharesDataSourceWith(this.connections.dataSource()))) {
+			ReliableJobQueue.super.submit(job, stateStore);
+			return;
+		}
+		jdbcStore.settle(job);
+		try {
+			this.connections.inTransaction((connection) -> {
+				jdbcStore.upsert(connection, job);
+				insert(connection, List.of(job));
+				notifyWorkers(connection);
+				return null;
+			});
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Submitting job " + job.id() + " to " + this.queueTable + " failed", ex);
+		}
+		this.signal.bump();
+	}
+
 	@Override
 	public JobDelivery take() throws InterruptedException {
 		start();

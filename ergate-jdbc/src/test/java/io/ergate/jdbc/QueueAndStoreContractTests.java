@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -102,6 +103,29 @@ abstract class QueueAndStoreContractTests {
 
 	JdbcStateStore store() {
 		return new JdbcStateStore(this.dataSource, this.options);
+	}
+
+	// --- submit
+
+	@Test
+	void submitRecordsTheStateAndQueuesTheJobTogether() throws SQLException {
+		Ergate ergate = new Ergate(queue(), store())
+			.registerWorkflow(Workflow.builder("w").step("only", Integer.class, (in) -> in).build());
+		Job job = ergate.submit("w", 1, null);
+		assertThat(store().findById(job.id())).get().extracting(Job::status).isEqualTo(JobStatus.QUEUED);
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue"))).isEqualTo(1);
+	}
+
+	@Test
+	void aSubmitWhoseQueueRowFailsRecordsNoState() throws SQLException {
+		// a queue whose table does not exist, on the store's DataSource: the insert fails, the state
+		// written in the same transaction is rolled back
+		JdbcJobQueue broken = queue(this.options.toBuilder().tablePrefix("ergate_missing_").build());
+		Job job = Job.builder("w").id("never-half-submitted").build();
+		assertThatExceptionOfType(ErgateJdbcException.class).isThrownBy(() -> broken.submit(job, store()))
+			.withMessageContaining("Submitting job never-half-submitted");
+		assertThat(store().findById("never-half-submitted")).isEmpty();
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("job"))).isZero();
 	}
 
 	// --- state store
