@@ -42,7 +42,14 @@ final class JdbcDelivery implements JobDelivery {
 	@Override
 	public void complete(Job newState, StateStore stateStore) {
 		finish("complete");
-		this.queue.complete(this, newState, stateStore);
+		try {
+			this.queue.complete(this, newState, stateStore);
+		}
+		catch (RuntimeException ex) {
+			// nothing was handed over: the delivery stays unsettled, for the engine to release
+			this.finished.set(false);
+			throw ex;
+		}
 	}
 
 	@Override

@@ -231,6 +231,11 @@ abstract class QueueAndStoreContractTests {
 			.isEqualTo(1);
 		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue"))).isEqualTo(1);
 		assertThat(store.findById("y")).isEmpty();
+		// the failed completion left the delivery unsettled: the engine's release gives the row back now
+		delivery.release();
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue") + " WHERE claimed_by IS NOT NULL"))
+			.isZero();
+		assertThat(queue.take().job().id()).isEqualTo("y");
 	}
 
 	@Test
