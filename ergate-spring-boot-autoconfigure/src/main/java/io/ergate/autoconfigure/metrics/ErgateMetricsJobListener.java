@@ -1,7 +1,9 @@
 package io.ergate.autoconfigure.metrics;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.ergate.Ergate;
@@ -40,6 +42,10 @@ public class ErgateMetricsJobListener implements JobListener {
 
 	private final Supplier<Ergate> ergate;
 
+	private final Map<StepKey, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<JobKey, Counter> counters = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates a listener.
 	 * @param registry where meters go
@@ -63,24 +69,50 @@ public class ErgateMetricsJobListener implements JobListener {
 
 	private void record(StepResult result) {
 		Job job = result.job();
-		Workflow workflow = this.ergate.get().workflow(job.workflowName()).orElse(null);
-		String workflowTag = (workflow != null) ? workflow.name() : UNKNOWN;
-		String stepTag = (workflow != null
-				&& workflow.steps().stream().anyMatch((step) -> step.name().equals(result.stepName())))
-						? result.stepName() : UNKNOWN;
-		Timer.builder(STEP_TIMER)
-			.description("Step runs, by workflow, step and outcome")
-			.tags(Tags.of("workflow", workflowTag, "step", stepTag, "outcome", outcome(result.outcome())))
-			.register(this.registry)
-			.record(result.duration());
+		StepKey key = new StepKey(job.workflowName(), result.stepName(), result.outcome());
+		Timer timer = this.timers.get(key);
+		if (timer == null) {
+			timer = stepTimer(key);
+		}
+		timer.record(result.duration());
 		JobStatus status = job.status();
 		if (status.isFinal()) {
-			Counter.builder(JOBS_COUNTER)
-				.description("Jobs that reached a final status, by workflow and status")
-				.tags(Tags.of("workflow", workflowTag, "status", status.name().toLowerCase(Locale.ROOT)))
-				.register(this.registry)
-				.increment();
+			JobKey jobKey = new JobKey(job.workflowName(), status);
+			Counter counter = this.counters.get(jobKey);
+			if (counter == null) {
+				counter = jobCounter(jobKey);
+			}
+			counter.increment();
 		}
+	}
+
+	/** Builds the timer of a step and outcome; cached only for registered names, so the cache is bounded. */
+	private Timer stepTimer(StepKey key) {
+		Workflow workflow = this.ergate.get().workflow(key.workflow()).orElse(null);
+		boolean knownStep = workflow != null
+				&& workflow.steps().stream().anyMatch((step) -> step.name().equals(key.step()));
+		Timer timer = Timer.builder(STEP_TIMER)
+			.description("Step runs, by workflow, step and outcome")
+			.tags(Tags.of("workflow", (workflow != null) ? workflow.name() : UNKNOWN, "step",
+					knownStep ? key.step() : UNKNOWN, "outcome", outcome(key.outcome())))
+			.register(this.registry);
+		if (knownStep) {
+			this.timers.putIfAbsent(key, timer);
+		}
+		return timer;
+	}
+
+	private Counter jobCounter(JobKey key) {
+		boolean known = this.ergate.get().workflow(key.workflow()).isPresent();
+		Counter counter = Counter.builder(JOBS_COUNTER)
+			.description("Jobs that reached a final status, by workflow and status")
+			.tags(Tags.of("workflow", known ? key.workflow() : UNKNOWN, "status",
+					key.status().name().toLowerCase(Locale.ROOT)))
+			.register(this.registry);
+		if (known) {
+			this.counters.putIfAbsent(key, counter);
+		}
+		return counter;
 	}
 
 	/**
@@ -96,6 +128,12 @@ public class ErgateMetricsJobListener implements JobListener {
 			case ABORT -> "abort";
 			case FAILED -> "failed";
 		};
+	}
+
+	private record StepKey(String workflow, String step, StepOutcome outcome) {
+	}
+
+	private record JobKey(String workflow, JobStatus status) {
 	}
 
 }
