@@ -27,10 +27,6 @@ final class PayloadConverter {
 		this.mapper = mapper;
 	}
 
-	JsonMapper mapper() {
-		return this.mapper;
-	}
-
 	JavaType type(Type type) {
 		return this.mapper.getTypeFactory().constructType(type);
 	}
