@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ergate.Job;
+import io.ergate.JobStatus;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
 import io.ergate.jdbc.JdbcSchema;
@@ -51,7 +52,14 @@ final class JdbcScenario {
 					batch.add(Job.builder(Workloads.WORKFLOW).id(i).initialInputValue(i).build());
 				}
 				queue.putAll(batch);
-				return Workloads.drain(queue, new JdbcStateStore(dataSource, options), jobs, steps, concurrency);
+				JdbcStateStore store = new JdbcStateStore(dataSource, options);
+				// the clock stops once every final state is committed (a read commits waiting hand-overs)
+				return Workloads.drain(queue, store, jobs, steps, concurrency, () -> {
+					long completed = store.countByStatus().getOrDefault(JobStatus.COMPLETED, 0L);
+					if (completed != jobs) {
+						throw new IllegalStateException(completed + " of " + jobs + " jobs COMPLETED in the store");
+					}
+				});
 			}
 			finally {
 				drop(dataSource, prefix + "queue", prefix + "job", prefix + "dead_letter");

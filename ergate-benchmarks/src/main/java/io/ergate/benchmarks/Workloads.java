@@ -43,12 +43,23 @@ final class Workloads {
 	 * last job completed.
 	 */
 	static double drain(JobQueue queue, StateStore store, int jobs, int steps, int concurrency) throws Exception {
+		return drain(queue, store, jobs, steps, concurrency, () -> {
+		});
+	}
+
+	/**
+	 * Drains, then runs {@code settle} before the clock stops: for a store that may still be writing
+	 * when the last job's end is announced, the wait until every state is in it.
+	 */
+	static double drain(JobQueue queue, StateStore store, int jobs, int steps, int concurrency, Runnable settle)
+			throws Exception {
 		LongAdder finished = new LongAdder();
 		Ergate ergate = Ergate.builder(queue, store).listener(counter(finished)).build();
 		ergate.registerWorkflow(workflow(steps));
 		long start = System.nanoTime();
 		ergate.start(concurrency);
 		Throughput.awaitCount(finished, jobs, TimeUnit.MINUTES.toNanos(10));
+		settle.run();
 		long elapsed = System.nanoTime() - start;
 		ergate.stop(Duration.ofSeconds(30));
 		return (double) jobs * steps / elapsed * 1e9;

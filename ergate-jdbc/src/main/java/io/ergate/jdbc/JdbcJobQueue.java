@@ -14,13 +14,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +70,13 @@ import tools.jackson.databind.json.JsonMapper;
  * one transaction: after a crash at any instant the database holds either the old state and row (the
  * step runs again) or the new ones, never both or neither. With another store, the store is written
  * first, then the queue's transaction commits: a crash in between runs the step again.</li>
+ * <li><b>Grouped hand-overs.</b> On PostgreSQL, outside a Spring transaction, while this process holds
+ * claimed jobs that its workers have not started yet (the queue is deep), a hand-over to a
+ * {@link JdbcStateStore} waits up to {@link JdbcOptions#handOverDelay()} to commit in one transaction
+ * with the next ones: the last claimed job's hand-over, or the {@link JdbcOptions#claimBatchSize()}-th,
+ * commits the group, so a step costs a fraction of a commit. Each job's hand-over stays atomic; a
+ * crash before the group commits makes its steps run again. Reads through the store commit the
+ * waiting hand-overs first.</li>
  * </ul>
  * {@link #put(Job)} joins the caller's Spring transaction when spring-jdbc is on the class path and
  * one is active: a job submitted in a {@code @Transactional} method is queued only if it commits.
@@ -104,6 +114,19 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private final AtomicInteger nextClaimSize = new AtomicInteger(1);
 
 	private final Object lifecycleMonitor = new Object();
+
+	private final Object handOverMonitor = new Object();
+
+	/** Hand-overs waiting to commit with others; guarded by handOverMonitor. */
+	private final List<HandOver> waitingHandOvers = new ArrayList<>();
+
+	private volatile int waitingCount;
+
+	private final Set<JdbcStateStore> readersCommitFirst = ConcurrentHashMap.newKeySet();
+
+	private final Map<JdbcStateStore, String[]> handOverSql = new ConcurrentHashMap<>();
+
+	private final Runnable commitBeforeRead = this::commitWaitingHandOvers;
 
 	private volatile @Nullable JdbcDialect dialect;
 
@@ -243,6 +266,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			if (delivery != null) {
 				return delivery;
 			}
+			// the successors of waiting hand-overs become claimable once they commit
+			commitWaitingHandOvers();
 			long seen = this.signal.version();
 			List<JdbcDelivery> claimed = claim();
 			if (claimed == null) {
@@ -349,6 +374,10 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			}
 		}
 		this.signal.bump();
+		commitWaitingHandOvers();
+		for (JdbcStateStore store : this.readersCommitFirst) {
+			store.removeBeforeRead(this.commitBeforeRead);
+		}
 		giveBackClaimedNotStarted();
 		if (listenerThread != null) {
 			try {
@@ -596,6 +625,26 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		else {
 			jdbcStore.settle(newState);
 		}
+		if (jdbcStore != null && groupsHandOvers()) {
+			HandOver own = new HandOver(delivery, newState, jdbcStore);
+			List<HandOver> group;
+			synchronized (this.handOverMonitor) {
+				if (!this.closed && !this.claimedNotStarted.isEmpty()
+						&& this.waitingHandOvers.size() + 1 < this.options.claimBatchSize()) {
+					// more claimed jobs wait for this process's workers: commit with a later hand-over
+					this.waitingHandOvers.add(own);
+					this.waitingCount = this.waitingHandOvers.size();
+					if (this.waitingCount == 1) {
+						scheduleHandOverCommit(jdbcStore);
+					}
+					return;
+				}
+				group = takeWaitingHandOvers();
+			}
+			group.add(own);
+			commitHandOvers(group, own);
+			return;
+		}
 		boolean lost;
 		try {
 			if (jdbcStore != null && dialect() == JdbcDialect.POSTGRESQL) {
@@ -615,6 +664,107 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		}
 		if (!newState.status().isFinal()) {
 			this.signal.bump();
+		}
+	}
+
+	/**
+	 * Whether hand-overs may wait to commit together: on PostgreSQL, with a hand-over delay, outside any
+	 * Spring transaction (a caller's transaction decides when its work commits).
+	 */
+	private boolean groupsHandOvers() {
+		return !this.options.handOverDelay().isZero() && dialect() == JdbcDialect.POSTGRESQL
+				&& !this.connections.isTransactionActive();
+	}
+
+	/** Called with the monitor held: empties the waiting hand-overs into a new list. */
+	private List<HandOver> takeWaitingHandOvers() {
+		List<HandOver> group = new ArrayList<>(this.waitingHandOvers.size() + 1);
+		group.addAll(this.waitingHandOvers);
+		this.waitingHandOvers.clear();
+		this.waitingCount = 0;
+		return group;
+	}
+
+	/** Called with the monitor held, for the first hand-over of a group. */
+	private void scheduleHandOverCommit(JdbcStateStore store) {
+		if (this.readersCommitFirst.add(store)) {
+			store.beforeRead(this.commitBeforeRead);
+		}
+		ScheduledExecutorService executor = this.heartbeat;
+		if (executor != null) {
+			try {
+				executor.schedule(this::commitWaitingHandOvers, this.options.handOverDelay().toNanos(),
+						TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// closing: close() commits what waits
+			}
+		}
+	}
+
+	/**
+	 * Commits the hand-overs that wait: before a claim, when the delay ends, before a read of their
+	 * store, and at close. A failure is logged and their rows are given back to run again.
+	 */
+	void commitWaitingHandOvers() {
+		if (this.waitingCount == 0) {
+			return;
+		}
+		List<HandOver> group;
+		synchronized (this.handOverMonitor) {
+			group = takeWaitingHandOvers();
+		}
+		if (!group.isEmpty()) {
+			commitHandOvers(group, null);
+		}
+	}
+
+	/**
+	 * Commits a group of hand-overs in one transaction. When it fails, the rows of the others are given
+	 * back (their steps run again) and the failure is thrown for {@code own}, whose delivery the
+	 * engine then releases.
+	 */
+	private void commitHandOvers(List<HandOver> group, @Nullable HandOver own) {
+		boolean[] lost;
+		try (Connection connection = this.connections.own()) {
+			lost = Connections.inOwnTransaction(connection, (tx) -> handOver(tx, group));
+		}
+		catch (SQLException | RuntimeException ex) {
+			for (HandOver handOver : group) {
+				if (handOver != own) {
+					logger.error("Handing over job {} (row {} of {}) failed; its step runs again", handOver.newState().id(),
+							handOver.delivery().rowId, this.queueTable, (own == null) ? ex : null);
+					giveBackAfterFailedHandOver(handOver.delivery());
+				}
+			}
+			if (own != null) {
+				throw new ErgateJdbcException("Completing the delivery of job " + own.newState().id() + " (row "
+						+ own.delivery().rowId + " of " + this.queueTable + ") failed", ex);
+			}
+			return;
+		}
+		boolean successors = false;
+		for (int i = 0; i < group.size(); i++) {
+			HandOver handOver = group.get(i);
+			if (lost[i]) {
+				logger.warn(leaseLost(handOver.delivery()) + ": its new state is dropped, the step runs again elsewhere");
+			}
+			else if (!handOver.newState().status().isFinal()) {
+				successors = true;
+			}
+		}
+		if (successors) {
+			this.signal.bump();
+		}
+	}
+
+	private void giveBackAfterFailedHandOver(JdbcDelivery delivery) {
+		try {
+			release(delivery, false);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Giving back row {} of {} failed; it is claimable again when its lease ends", delivery.rowId,
+					this.queueTable, ex);
 		}
 	}
 
@@ -648,7 +798,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			throws SQLException {
 		Connection connection = this.connections.shared();
 		try {
-			boolean lost = handOver(connection, delivery, newState, store);
+			boolean lost = handOver(connection, List.of(new HandOver(delivery, newState, store)))[0];
 			if (lost && this.connections.isExternallyManaged(connection)) {
 				throw new IllegalStateException(leaseLost(delivery));
 			}
@@ -659,33 +809,68 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		}
 	}
 
-	/** The PostgreSQL hand-over statement; returns whether the lease was lost (nothing changed then). */
-	private boolean handOver(Connection connection, JdbcDelivery delivery, Job newState, JdbcStateStore store)
-			throws SQLException {
-		boolean successor = !newState.status().isFinal();
-		StringBuilder sql = new StringBuilder("WITH d AS (DELETE FROM ").append(this.queueTable)
-			.append(" WHERE id = ? AND claimed_by = ? AND delivery_count = ? RETURNING id), s AS (")
-			.append(store.postgresUpsert("d"))
-			.append(')');
-		if (successor) {
-			sql.append(", i AS (INSERT INTO ").append(this.queueTable)
-				.append(" (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) SELECT ?, ?, ")
-				.append("CAST(? AS JSONB), ?, 0, ? FROM d)");
+	/**
+	 * The PostgreSQL hand-over, one statement a job: deletes the claimed row and, only when that
+	 * succeeded, upserts the state and inserts the successor. Several go in one batch (one round
+	 * trip). Returns, for each, whether the lease was lost (nothing changed for it then).
+	 */
+	private boolean[] handOver(Connection connection, List<HandOver> group) throws SQLException {
+		boolean[] lost = new boolean[group.size()];
+		// one batch per statement: per store, with or without a successor
+		Map<String, List<Integer>> batches = new LinkedHashMap<>();
+		for (int i = 0; i < group.size(); i++) {
+			HandOver handOver = group.get(i);
+			String[] sql = this.handOverSql.computeIfAbsent(handOver.store(), this::handOverSql);
+			batches.computeIfAbsent(sql[handOver.newState().status().isFinal() ? 1 : 0], (key) -> new ArrayList<>())
+				.add(i);
 		}
-		sql.append(" SELECT COUNT(*) FROM d");
-		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-			statement.setLong(1, delivery.rowId);
-			statement.setString(2, this.instanceId);
-			statement.setInt(3, delivery.deliveryCount);
-			int index = store.bindPostgresUpsert(statement, 4, newState);
-			if (successor) {
-				bindInsert(statement, index, newState, this.clock.millis());
-			}
-			try (ResultSet result = statement.executeQuery()) {
-				result.next();
-				return result.getLong(1) == 0;
+		long now = this.clock.millis();
+		for (Map.Entry<String, List<Integer>> batch : batches.entrySet()) {
+			List<Integer> indexes = batch.getValue();
+			try (PreparedStatement statement = connection.prepareStatement(batch.getKey())) {
+				for (int i : indexes) {
+					HandOver handOver = group.get(i);
+					statement.setLong(1, handOver.delivery().rowId);
+					statement.setString(2, this.instanceId);
+					statement.setInt(3, handOver.delivery().deliveryCount);
+					int index = handOver.store().bindPostgresUpsert(statement, 4, handOver.newState());
+					if (!handOver.newState().status().isFinal()) {
+						bindInsert(statement, index, handOver.newState(), now);
+					}
+					if (indexes.size() > 1) {
+						statement.addBatch();
+					}
+				}
+				if (indexes.size() == 1) {
+					lost[indexes.get(0)] = statement.executeUpdate() == 0;
+				}
+				else {
+					int[] counts = statement.executeBatch();
+					for (int j = 0; j < counts.length; j++) {
+						lost[indexes.get(j)] = counts[j] == 0;
+					}
+				}
 			}
 		}
+		return lost;
+	}
+
+	/**
+	 * The hand-over statements for a store, with a successor and without: the update count is 1 when
+	 * the claimed row was still ours (and then the state and the successor are written), 0 when the
+	 * lease was lost.
+	 */
+	private String[] handOverSql(JdbcStateStore store) {
+		String delete = "WITH d AS (DELETE FROM " + this.queueTable
+				+ " WHERE id = ? AND claimed_by = ? AND delivery_count = ? RETURNING id)";
+		String withSuccessor = delete + ", s AS (" + store.postgresUpsert("d") + ") INSERT INTO " + this.queueTable
+				+ " (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) SELECT ?, ?, "
+				+ "CAST(? AS JSONB), ?, 0, ? FROM d";
+		return new String[] { withSuccessor, delete + " " + store.postgresUpsert("d") };
+	}
+
+	/** A step's hand-over: the delivery it completes, the job's new state and the store to write it to. */
+	private record HandOver(JdbcDelivery delivery, Job newState, JdbcStateStore store) {
 	}
 
 	void acknowledge(JdbcDelivery delivery) {

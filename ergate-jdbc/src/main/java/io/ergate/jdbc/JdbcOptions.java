@@ -37,6 +37,8 @@ public final class JdbcOptions {
 
 	private final Duration runningStateDelay;
 
+	private final Duration handOverDelay;
+
 	private final JsonMapper jsonMapper;
 
 	private JdbcOptions(Builder builder) {
@@ -48,6 +50,7 @@ public final class JdbcOptions {
 		this.listenNotify = builder.listenNotify;
 		this.maxDeliveries = builder.maxDeliveries;
 		this.runningStateDelay = builder.runningStateDelay;
+		this.handOverDelay = builder.handOverDelay;
 		this.jsonMapper = builder.jsonMapper;
 	}
 
@@ -149,6 +152,14 @@ public final class JdbcOptions {
 	}
 
 	/**
+	 * Returns how long a hand-over may wait on PostgreSQL to commit with others while the queue is deep.
+	 * @return the longest wait; zero when every hand-over commits alone
+	 */
+	public Duration handOverDelay() {
+		return this.handOverDelay;
+	}
+
+	/**
 	 * Returns the mapper that writes and reads job payloads.
 	 * @return the mapper, default {@link JsonMapper#shared()}
 	 */
@@ -170,6 +181,7 @@ public final class JdbcOptions {
 		builder.listenNotify = this.listenNotify;
 		builder.maxDeliveries = this.maxDeliveries;
 		builder.runningStateDelay = this.runningStateDelay;
+		builder.handOverDelay = this.handOverDelay;
 		builder.jsonMapper = this.jsonMapper;
 		return builder;
 	}
@@ -183,7 +195,7 @@ public final class JdbcOptions {
 		return "JdbcOptions{tablePrefix=" + this.tablePrefix + ", dialect=" + this.dialect + ", claimBatchSize="
 				+ this.claimBatchSize + ", leaseDuration=" + this.leaseDuration + ", pollInterval="
 				+ this.pollInterval + ", listenNotify=" + this.listenNotify + ", maxDeliveries=" + this.maxDeliveries
-				+ ", runningStateDelay=" + this.runningStateDelay + "}";
+				+ ", runningStateDelay=" + this.runningStateDelay + ", handOverDelay=" + this.handOverDelay + "}";
 	}
 
 	/**
@@ -206,6 +218,8 @@ public final class JdbcOptions {
 		private int maxDeliveries = 20;
 
 		private Duration runningStateDelay = Duration.ofMillis(20);
+
+		private Duration handOverDelay = Duration.ofMillis(10);
 
 		private JsonMapper jsonMapper = JsonMapper.shared();
 
@@ -314,6 +328,24 @@ public final class JdbcOptions {
 				throw new IllegalArgumentException("runningStateDelay must be zero or more, was " + runningStateDelay);
 			}
 			this.runningStateDelay = runningStateDelay;
+			return this;
+		}
+
+		/**
+		 * Sets how long, at most, a finished step's hand-over may wait to commit in one transaction with
+		 * the hand-overs of other steps. It waits only on PostgreSQL, outside a Spring transaction, and
+		 * while this process holds further claimed jobs that its workers have not started (the queue is
+		 * deep): the last of them commits the group at once, and so does a group that reaches
+		 * {@link #claimBatchSize(int)}. Steps then cost a fraction of a commit each; a crash before the
+		 * group commits makes its steps run again, as any crash after a step does.
+		 * @param handOverDelay the longest wait, default 10 ms; zero to commit every hand-over alone
+		 * @return this builder
+		 */
+		public Builder handOverDelay(Duration handOverDelay) {
+			if (handOverDelay.isNegative()) {
+				throw new IllegalArgumentException("handOverDelay must be zero or more, was " + handOverDelay);
+			}
+			this.handOverDelay = handOverDelay;
 			return this;
 		}
 

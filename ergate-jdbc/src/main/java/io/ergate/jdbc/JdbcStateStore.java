@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class JdbcStateStore implements QueryableStateStore {
 	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
 			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
 			+ "requested_start_time, metadata, created_at, updated_at";
+
+	private final List<Runnable> beforeRead = new CopyOnWriteArrayList<>();
 
 	private final Connections connections;
 
@@ -289,8 +292,26 @@ public final class JdbcStateStore implements QueryableStateStore {
 		}
 	}
 
-	/** Before a read: writes the RUNNING marks not written yet, so that a read sees every update made before it. */
+	/**
+	 * Registers work to run before every read: a {@link JdbcJobQueue} commits the hand-overs that wait
+	 * to be grouped, so that a read sees every state handed over before it.
+	 */
+	void beforeRead(Runnable work) {
+		this.beforeRead.add(work);
+	}
+
+	void removeBeforeRead(Runnable work) {
+		this.beforeRead.remove(work);
+	}
+
+	/**
+	 * Before a read: commits waiting hand-overs and writes the RUNNING marks not written yet, so that a
+	 * read sees every update made before it.
+	 */
 	private void flushRunning() {
+		for (Runnable work : this.beforeRead) {
+			work.run();
+		}
 		for (PendingRunning pending : this.pendingRunning.values()) {
 			if (this.pendingRunning.remove(pending.key, pending)) {
 				pending.writeNowOrAwait();

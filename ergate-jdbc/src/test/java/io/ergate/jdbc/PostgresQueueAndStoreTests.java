@@ -5,13 +5,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.ergate.Job;
+import io.ergate.JobDelivery;
 import io.ergate.JobStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract against the real PostgreSQL. */
 class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
@@ -75,6 +79,140 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		store.update(queued);
 		store.update(queued.toBuilder().status(JobStatus.RUNNING).build());
 		assertThat(statusInDatabase("r4")).isEqualTo("RUNNING");
+	}
+
+	// --- grouped hand-overs
+
+	/** A queue that groups hand-overs until the given delay, claiming 1, then 2, then 4 rows. */
+	private JdbcJobQueue groupingQueue(Duration handOverDelay) {
+		return queue(this.options.toBuilder()
+			.claimBatchSize(4)
+			.handOverDelay(handOverDelay)
+			.pollInterval(Duration.ofSeconds(30))
+			.build());
+	}
+
+	private void putJobs(JdbcJobQueue queue, String... ids) {
+		List<Job> jobs = new ArrayList<>();
+		for (String id : ids) {
+			jobs.add(Job.builder("w").id(id).build());
+		}
+		queue.putAll(jobs);
+	}
+
+	private static Job done(JobDelivery delivery) {
+		return delivery.job().toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).percentCompleted(100).build();
+	}
+
+	@Test
+	void handOversWaitWhileTheQueueIsDeepAndTheLastClaimedOneCommitsThemTogether() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
+		JdbcStateStore store = store();
+		putJobs(queue, "g0", "g1", "g2");
+		// a claim of one row: nothing else claimed, the hand-over commits at once
+		JobDelivery g0 = queue.take();
+		g0.complete(done(g0), store);
+		assertThat(statusInDatabase("g0")).isEqualTo("COMPLETED");
+		// a claim of two rows: g2 waits for a worker, so g1's hand-over waits to commit with g2's
+		JobDelivery g1 = queue.take();
+		assertThat(g1.job().id()).isEqualTo("g1");
+		g1.complete(done(g1), store);
+		assertThat(statusInDatabase("g1")).isNull();
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue") + " WHERE job_id = 'g1'")).isEqualTo(1);
+		JobDelivery g2 = queue.take();
+		g2.complete(done(g2), store);
+		assertThat(statusInDatabase("g1")).isEqualTo("COMPLETED");
+		assertThat(statusInDatabase("g2")).isEqualTo("COMPLETED");
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue"))).isZero();
+	}
+
+	@Test
+	void aWaitingHandOverCommitsWhenItsDelayEnds() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(1));
+		JdbcStateStore store = store();
+		putJobs(queue, "d0", "d1", "d2");
+		queue.take().acknowledge();
+		JdbcDelivery d1 = (JdbcDelivery) queue.take();
+		long completed = System.nanoTime();
+		d1.complete(done(d1), store);
+		assertThat(statusInDatabase("d1")).isNull();
+		// d2 is never taken (a long step elsewhere): the delay bounds the wait
+		while (statusInDatabase("d1") == null && System.nanoTime() - completed < Duration.ofSeconds(10).toNanos()) {
+			Thread.sleep(10);
+		}
+		long waited = Duration.ofNanos(System.nanoTime() - completed).toMillis();
+		assertThat(statusInDatabase("d1")).isEqualTo("COMPLETED");
+		assertThat(waited).isBetween(900L, 5000L);
+	}
+
+	@Test
+	void aReadThroughTheStoreCommitsWaitingHandOversFirst() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
+		JdbcStateStore store = store();
+		putJobs(queue, "r0", "r1", "r2");
+		queue.take().acknowledge();
+		JobDelivery r1 = queue.take();
+		Job next = r1.job().toBuilder().stepName("s2").stepsCompleted(1).percentCompleted(50).build();
+		r1.complete(next, store);
+		assertThat(statusInDatabase("r1")).isNull();
+		assertThat(store.findById("r1")).contains(next);
+		assertThat(statusInDatabase("r1")).isEqualTo("QUEUED");
+		// the successor is on the queue, claimable
+		JobDelivery r2 = queue.take();
+		JobDelivery successor = queue.take();
+		assertThat(List.of(r2.job().id(), successor.job().id())).containsExactlyInAnyOrder("r2", "r1");
+	}
+
+	@Test
+	void closingTheQueueCommitsWaitingHandOvers() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
+		JdbcStateStore store = store();
+		putJobs(queue, "c0", "c1", "c2");
+		queue.take().acknowledge();
+		JobDelivery c1 = queue.take();
+		c1.complete(done(c1), store);
+		assertThat(statusInDatabase("c1")).isNull();
+		queue.close();
+		assertThat(statusInDatabase("c1")).isEqualTo("COMPLETED");
+		// c2, claimed but never started, is given back
+		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue") + " WHERE claimed_by IS NULL"))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void whenAGroupFailsEveryStepInItRunsAgainAndNothingIsHalfDone() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
+		JdbcStateStore store = store();
+		putJobs(queue, "f0", "f1", "f2");
+		queue.take().acknowledge();
+		JobDelivery f1 = queue.take();
+		f1.complete(f1.job().toBuilder().stepName("s2").stepsCompleted(1).percentCompleted(50).build(), store);
+		JobDelivery f2 = queue.take();
+		// a workflow name longer than its column: f2's state write fails, and with it the whole group
+		Job tooLong = Job.builder("w".repeat(300)).id("f2").stepsCompleted(1).build();
+		assertThatThrownBy(() -> f2.complete(tooLong, store)).isInstanceOf(ErgateJdbcException.class);
+		assertThat(statusInDatabase("f1")).isNull();
+		assertThat(statusInDatabase("f2")).isNull();
+		// f1's row is given back at once, to run its step again; f2's waits for the engine's release
+		assertThat(strings("SELECT job_id FROM " + this.options.table("queue") + " WHERE claimed_by IS NULL"))
+			.containsExactly("f1");
+		f2.release();
+		JobDelivery again = queue.take();
+		assertThat(again.job().id()).isEqualTo("f1");
+		assertThat(again.job().stepsCompleted()).isZero();
+		assertThat(again.deliveryCount()).isEqualTo(2);
+		assertThat(queue.take().job().id()).isEqualTo("f2");
+	}
+
+	@Test
+	void withNoHandOverDelayEveryHandOverCommitsAlone() throws Exception {
+		JdbcJobQueue queue = groupingQueue(Duration.ZERO);
+		JdbcStateStore store = store();
+		putJobs(queue, "z0", "z1", "z2");
+		queue.take().acknowledge();
+		JobDelivery z1 = queue.take();
+		z1.complete(done(z1), store);
+		assertThat(statusInDatabase("z1")).isEqualTo("COMPLETED");
 	}
 
 	private String statusInDatabase(String key) throws SQLException {

@@ -60,6 +60,7 @@ public final class ErgateJdbcAutoConfiguration {
 			.listenNotify(properties.isListenNotify())
 			.maxDeliveries(properties.getMaxDeliveries())
 			.runningStateDelay(properties.getRunningStateDelay())
+			.handOverDelay(properties.getHandOverDelay())
 			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
 			.build();
 	}

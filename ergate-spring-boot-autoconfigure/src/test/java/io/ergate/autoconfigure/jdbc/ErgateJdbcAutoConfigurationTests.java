@@ -95,7 +95,8 @@ class ErgateJdbcAutoConfigurationTests {
 		this.runner.withBean(DataSource.class, TestDataSources::h2)
 			.withPropertyValues("ergate.jdbc.table-prefix=billing_", "ergate.jdbc.claim-batch-size=3",
 					"ergate.jdbc.lease-duration=5s", "ergate.jdbc.poll-interval=200ms", "ergate.jdbc.listen-notify=false",
-					"ergate.jdbc.dialect=h2", "ergate.jdbc.max-deliveries=5")
+					"ergate.jdbc.dialect=h2", "ergate.jdbc.max-deliveries=5",
+					"ergate.jdbc.running-state-delay=50ms", "ergate.jdbc.hand-over-delay=0")
 			.run((context) -> {
 				JdbcOptions options = context.getBean(JdbcOptions.class);
 				assertThat(options.tablePrefix()).isEqualTo("billing_");
@@ -105,6 +106,8 @@ class ErgateJdbcAutoConfigurationTests {
 				assertThat(options.listenNotify()).isFalse();
 				assertThat(options.dialect()).isEqualTo(JdbcDialect.H2);
 				assertThat(options.maxDeliveries()).isEqualTo(5);
+				assertThat(options.runningStateDelay()).isEqualTo(Duration.ofMillis(50));
+				assertThat(options.handOverDelay()).isZero();
 				assertThat(context.getBean(JdbcJobQueue.class).options()).isSameAs(options);
 				assertThat(tableExists(context.getBean(DataSource.class), "billing_queue")).isTrue();
 			});
