@@ -70,13 +70,14 @@ import tools.jackson.databind.json.JsonMapper;
  * one transaction: after a crash at any instant the database holds either the old state and row (the
  * step runs again) or the new ones, never both or neither. With another store, the store is written
  * first, then the queue's transaction commits: a crash in between runs the step again.</li>
- * <li><b>Grouped hand-overs.</b> On PostgreSQL, outside a Spring transaction, while this process holds
- * claimed jobs that its workers have not started yet (the queue is deep), a hand-over to a
- * {@link JdbcStateStore} waits up to {@link JdbcOptions#handOverDelay()} to commit in one transaction
- * with the next ones: the last claimed job's hand-over, or the {@link JdbcOptions#claimBatchSize()}-th,
- * commits the group, so a step costs a fraction of a commit. Each job's hand-over stays atomic; a
- * crash before the group commits makes its steps run again. Reads through the store commit the
- * waiting hand-overs first.</li>
+ * <li><b>Grouped hand-overs.</b> On PostgreSQL, outside a Spring transaction, while the queue is deep
+ * (this process holds claimed jobs that its workers have not started, or its last claim came back
+ * full and other steps of this process are running), a hand-over to a {@link JdbcStateStore} waits up
+ * to {@link JdbcOptions#handOverDelay()} to commit in one transaction with the next ones. The group
+ * commits when a worker is about to claim, when it reaches {@link JdbcOptions#claimBatchSize()}, when
+ * no other step of the process is left to wait for, or when the delay ends; so a step costs a
+ * fraction of a commit. Each job's hand-over stays atomic; a crash before the group commits makes
+ * its steps run again. Reads through the store commit the waiting hand-overs first.</li>
  * </ul>
  * {@link #put(Job)} joins the caller's Spring transaction when spring-jdbc is on the class path and
  * one is active: a job submitted in a {@code @Transactional} method is queued only if it commits.
@@ -629,9 +630,9 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			HandOver own = new HandOver(delivery, newState, jdbcStore);
 			List<HandOver> group;
 			synchronized (this.handOverMonitor) {
-				if (!this.closed && !this.claimedNotStarted.isEmpty()
+				if (!this.closed && queueIsDeep()
 						&& this.waitingHandOvers.size() + 1 < this.options.claimBatchSize()) {
-					// more claimed jobs wait for this process's workers: commit with a later hand-over
+					// more steps of this process will end soon: commit with a later hand-over
 					this.waitingHandOvers.add(own);
 					this.waitingCount = this.waitingHandOvers.size();
 					if (this.waitingCount == 1) {
@@ -674,6 +675,14 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private boolean groupsHandOvers() {
 		return !this.options.handOverDelay().isZero() && dialect() == JdbcDialect.POSTGRESQL
 				&& !this.connections.isTransactionActive();
+	}
+
+	/**
+	 * Whether another hand-over of this process will come soon to commit with: jobs claimed that no
+	 * worker has started yet, or, when the last claim came back full, steps running on other workers.
+	 */
+	private boolean queueIsDeep() {
+		return !this.claimedNotStarted.isEmpty() || (this.nextClaimSize.get() > 1 && !this.inFlight.isEmpty());
 	}
 
 	/** Called with the monitor held: empties the waiting hand-overs into a new list. */
