@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -127,7 +128,13 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private final Map<JdbcStateStore, String[]> handOverSql = new ConcurrentHashMap<>();
 
-	private final Runnable commitBeforeRead = this::commitWaitingHandOvers;
+	/** How many groups of hand-overs began to commit; guarded by handOverMonitor. */
+	private long groupsBegun;
+
+	/** The numbers of the groups committing now, for readers to wait on; guarded by handOverMonitor. */
+	private final TreeSet<Long> groupsCommitting = new TreeSet<>();
+
+	private final Runnable readBarrier = this::commitBeforeRead;
 
 	private volatile @Nullable JdbcDialect dialect;
 
@@ -377,7 +384,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.signal.bump();
 		commitWaitingHandOvers();
 		for (JdbcStateStore store : this.readersCommitFirst) {
-			store.removeBeforeRead(this.commitBeforeRead);
+			store.removeBeforeRead(this.readBarrier);
 		}
 		giveBackClaimedNotStarted();
 		if (listenerThread != null) {
@@ -629,6 +636,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		if (jdbcStore != null && groupsHandOvers()) {
 			HandOver own = new HandOver(delivery, newState, jdbcStore);
 			List<HandOver> group;
+			long sequence;
 			synchronized (this.handOverMonitor) {
 				if (!this.closed && queueIsDeep()
 						&& this.waitingHandOvers.size() + 1 < this.options.claimBatchSize()) {
@@ -641,9 +649,15 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 					return;
 				}
 				group = takeWaitingHandOvers();
+				sequence = beginGroup();
 			}
-			group.add(own);
-			commitHandOvers(group, own);
+			try {
+				group.add(own);
+				commitHandOvers(group, own);
+			}
+			finally {
+				endGroup(sequence);
+			}
 			return;
 		}
 		boolean lost;
@@ -697,7 +711,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	/** Called with the monitor held, for the first hand-over of a group. */
 	private void scheduleHandOverCommit(JdbcStateStore store) {
 		if (this.readersCommitFirst.add(store)) {
-			store.beforeRead(this.commitBeforeRead);
+			store.beforeRead(this.readBarrier);
 		}
 		ScheduledExecutorService executor = this.heartbeat;
 		if (executor != null) {
@@ -720,11 +734,55 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			return;
 		}
 		List<HandOver> group;
+		long sequence;
 		synchronized (this.handOverMonitor) {
 			group = takeWaitingHandOvers();
+			sequence = beginGroup();
 		}
-		if (!group.isEmpty()) {
-			commitHandOvers(group, null);
+		try {
+			if (!group.isEmpty()) {
+				commitHandOvers(group, null);
+			}
+		}
+		finally {
+			endGroup(sequence);
+		}
+	}
+
+	/** Called with the monitor held, with the group taken: numbers the group for readers to wait on. */
+	private long beginGroup() {
+		long sequence = ++this.groupsBegun;
+		this.groupsCommitting.add(sequence);
+		return sequence;
+	}
+
+	private void endGroup(long sequence) {
+		synchronized (this.handOverMonitor) {
+			this.groupsCommitting.remove(sequence);
+			this.handOverMonitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Before a read of a store: commits the hand-overs that wait, then waits for the groups that other
+	 * threads began to commit before, so that the read sees every hand-over that returned before it.
+	 */
+	private void commitBeforeRead() {
+		commitWaitingHandOvers();
+		boolean interrupted = false;
+		synchronized (this.handOverMonitor) {
+			long begun = this.groupsBegun;
+			while (!this.groupsCommitting.isEmpty() && this.groupsCommitting.first() <= begun) {
+				try {
+					this.handOverMonitor.wait();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -7,11 +7,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.JobDelivery;
+import io.ergate.JobListener;
 import io.ergate.JobStatus;
+import io.ergate.StepResult;
+import io.ergate.Workflow;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,6 +208,51 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		assertThat(again.job().stepsCompleted()).isZero();
 		assertThat(again.deliveryCount()).isEqualTo(2);
 		assertThat(queue.take().job().id()).isEqualTo("f2");
+	}
+
+	@Test
+	void aReadThroughTheStoreSeesEveryHandOverThatEndedBeforeIt() throws Exception {
+		JdbcJobQueue queue = queue();
+		JdbcStateStore store = store();
+		int jobs = 400;
+		List<Job> batch = new ArrayList<>();
+		for (int i = 0; i < jobs; i++) {
+			batch.add(Job.builder("three").id("v" + i).initialInputValue(i).build());
+		}
+		queue.putAll(batch);
+		AtomicInteger seen = new AtomicInteger();
+		List<String> missed = new CopyOnWriteArrayList<>();
+		// when a job's end is announced its hand-over has returned: a read must see it, whichever
+		// thread is committing its group
+		Ergate ergate = Ergate.builder(queue, store).listener(new JobListener() {
+			@Override
+			public void onJobRunEnd(StepResult result) {
+				if (result.job().status() == JobStatus.COMPLETED) {
+					Job read = store.findById(result.job().id()).orElse(null);
+					if (read == null || read.status() != JobStatus.COMPLETED) {
+						missed.add(result.job().id() + ": " + ((read != null) ? read.status() : "none"));
+					}
+					seen.incrementAndGet();
+				}
+			}
+		}).build();
+		ergate.registerWorkflow(Workflow.builder("three")
+			.step("a", Integer.class, (in) -> in + 1)
+			.step("b", Integer.class, (in) -> in + 1)
+			.step("c", Integer.class, (in) -> in + 1)
+			.build());
+		ergate.start(4);
+		try {
+			long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+			while (seen.get() < jobs && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+		}
+		finally {
+			ergate.stop(Duration.ofSeconds(10));
+		}
+		assertThat(seen).hasValue(jobs);
+		assertThat(missed).isEmpty();
 	}
 
 	@Test
