@@ -53,6 +53,8 @@ public final class Ergate implements AutoCloseable {
 
 	private static final int INTERRUPTED = 2;
 
+	private static final int STARTING = 3;
+
 	private final JobQueue queue;
 
 	private final StateStore stateStore;
@@ -74,8 +76,6 @@ public final class Ergate implements AutoCloseable {
 	private final Duration backoffMax;
 
 	private final Set<WorkerLoop> loops = ConcurrentHashMap.newKeySet();
-
-	private final AtomicInteger busy = new AtomicInteger();
 
 	private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
@@ -297,7 +297,7 @@ public final class Ergate implements AutoCloseable {
 			}
 		}
 		if (!finished) {
-			logger.warn("Ergate stopped with {} step(s) still running after {}", this.busy.get(), timeout);
+			logger.warn("Ergate stopped with {} step(s) still running after {}", busyWorkers(), timeout);
 		}
 		return finished;
 	}
@@ -318,8 +318,19 @@ public final class Ergate implements AutoCloseable {
 		int workers = this.loops.size();
 		WorkerStatus.State state = (workers == 0) ? WorkerStatus.State.STOPPED
 				: this.stopping ? WorkerStatus.State.STOPPING : WorkerStatus.State.RUNNING;
-		return new WorkerStatus(state, workers, this.busy.get(), this.consecutiveFailures.get(), this.lastError,
+		return new WorkerStatus(state, workers, busyWorkers(), this.consecutiveFailures.get(), this.lastError,
 				this.lastErrorTime);
+	}
+
+	/** Counted from the workers' own states, so that running a step touches no counter shared between workers. */
+	private int busyWorkers() {
+		int busy = 0;
+		for (WorkerLoop loop : this.loops) {
+			if (loop.state.get() == BUSY) {
+				busy++;
+			}
+		}
+		return busy;
 	}
 
 	private JobDelivery take() throws InterruptedException {
@@ -352,7 +363,7 @@ public final class Ergate implements AutoCloseable {
 
 		private final boolean resilient;
 
-		private final AtomicInteger state = new AtomicInteger(BUSY);
+		private final AtomicInteger state = new AtomicInteger(STARTING);
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
@@ -411,11 +422,13 @@ public final class Ergate implements AutoCloseable {
 					release(delivery);
 					break;
 				}
-				Ergate.this.busy.incrementAndGet();
 				try {
 					Ergate.this.runner.process(delivery);
 					failures = 0;
-					Ergate.this.consecutiveFailures.set(0);
+					if (Ergate.this.consecutiveFailures.get() != 0) {
+						// written only when it changes: workers share this field
+						Ergate.this.consecutiveFailures.set(0);
+					}
 				}
 				catch (RuntimeException ex) {
 					Job job = delivery.job();
@@ -431,9 +444,6 @@ public final class Ergate implements AutoCloseable {
 					if (!backOff(++failures)) {
 						break;
 					}
-				}
-				finally {
-					Ergate.this.busy.decrementAndGet();
 				}
 			}
 		}

@@ -5,9 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.PriorityQueue;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,17 +14,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code requested_start_time} is in the future until they are due (without polling). Everything is
  * lost when the process ends; use it for tests, development and jobs that may be lost.
  * <p>
- * Jobs that are due travel through a lock-free queue; jobs that are not wait in a priority queue,
- * and waiting workers sleep until the earliest of them is due.
+ * Jobs that are due travel through a lock-free queue of arrays (no node per job); jobs that are
+ * not wait in a priority queue, and waiting workers sleep until the earliest of them is due.
  */
 public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
 	/** Wakes a waiting worker so that it watches the delayed jobs; never returned. */
 	private static final Job WAKE = Job.builder("ergate.internal.wake").build();
 
-	private final LinkedTransferQueue<Job> ready = new LinkedTransferQueue<>();
+	private final ReadyQueue<Job> ready = new ReadyQueue<>();
 
-	private final LongAdder size = new LongAdder();
+	/** How many {@link #WAKE} tokens are in the ready queue, which its size counts too. */
+	private final AtomicInteger wakes = new AtomicInteger();
 
 	private final ReentrantLock delayedLock = new ReentrantLock();
 
@@ -55,6 +55,7 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
 	@Override
 	public Job getOne() throws InterruptedException {
+		boolean woken = false;
 		while (true) {
 			Job job;
 			if (this.delayedCount == 0) {
@@ -66,8 +67,16 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 					job = watch();
 				}
 			}
-			if (job != null && job != WAKE) {
-				this.size.decrement();
+			if (job == WAKE) {
+				this.wakes.decrementAndGet();
+				woken = true;
+			}
+			else if (job != null) {
+				if (woken && this.delayedCount > 0) {
+					// the wake-up taken on the way was meant for a waiting worker: pass it on, so that one
+					// watches the delayed jobs
+					offerWake();
+				}
 				return job;
 			}
 		}
@@ -88,7 +97,7 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 		Job job = this.ready.poll(wait, TimeUnit.NANOSECONDS);
 		if (job != null && job != WAKE && this.delayedCount > 0) {
 			// leaving with a job: wake a worker that may wait without a timer, so one watches the delayed jobs
-			this.ready.offer(WAKE);
+			offerWake();
 		}
 		return job;
 	}
@@ -118,7 +127,6 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 
 	@Override
 	public void put(Job job) {
-		this.size.increment();
 		Instant due = job.requestedStartTime();
 		if (due == null || !due.isAfter(this.clock.instant())) {
 			this.ready.offer(job);
@@ -133,6 +141,11 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 			this.delayedLock.unlock();
 		}
 		// a waiting worker must (re)arm its timer for this job
+		offerWake();
+	}
+
+	private void offerWake() {
+		this.wakes.incrementAndGet();
 		this.ready.offer(WAKE);
 	}
 
@@ -146,7 +159,7 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 	 * @return the count
 	 */
 	public int size() {
-		return (int) Math.max(0, this.size.sum());
+		return (int) Math.max(0, this.ready.size() - this.wakes.get() + this.delayedCount);
 	}
 
 	@Override

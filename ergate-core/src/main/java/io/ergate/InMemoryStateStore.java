@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -24,11 +23,16 @@ public final class InMemoryStateStore implements QueryableStateStore {
 
 	private final Map<Object, Entry> jobs = new ConcurrentHashMap<>();
 
-	private final ConcurrentLinkedQueue<Object> finished = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong finishedCount = new AtomicLong();
-
 	private final AtomicLong sequence = new AtomicLong();
+
+	/** The ids of the jobs that reached a final status, oldest first: a ring, grown up to maxFinishedJobs. */
+	private final Object finishedLock = new Object();
+
+	private @Nullable Object[] finished;
+
+	private int finishedHead;
+
+	private int finishedCount;
 
 	private final int maxFinishedJobs;
 
@@ -48,6 +52,7 @@ public final class InMemoryStateStore implements QueryableStateStore {
 			throw new IllegalArgumentException("maxFinishedJobs must be 1 or more, was " + maxFinishedJobs);
 		}
 		this.maxFinishedJobs = maxFinishedJobs;
+		this.finished = new Object[Math.min(maxFinishedJobs, 1024)];
 	}
 
 	@Override
@@ -75,13 +80,42 @@ public final class InMemoryStateStore implements QueryableStateStore {
 		if (!job.status().isFinal() || wasFinal) {
 			return;
 		}
-		this.finished.add(id);
-		if (this.finishedCount.incrementAndGet() > this.maxFinishedJobs) {
-			Object oldest = this.finished.poll();
-			if (oldest != null) {
-				this.finishedCount.decrementAndGet();
-				this.jobs.computeIfPresent(oldest, (key, old) -> old.job.status().isFinal() ? null : old);
+		Object oldest = remember(id);
+		if (oldest != null) {
+			Entry entry = this.jobs.get(oldest);
+			if (entry != null && entry.job.status().isFinal()) {
+				this.jobs.remove(oldest, entry);
 			}
+		}
+	}
+
+	/**
+	 * Adds the id of a job that just finished to the ring of finished ids.
+	 * @return the id it pushed out, the oldest, once the ring holds maxFinishedJobs ids; else null
+	 */
+	private @Nullable Object remember(Object id) {
+		synchronized (this.finishedLock) {
+			@Nullable Object[] ring = this.finished;
+			if (this.finishedCount < ring.length) {
+				ring[(this.finishedHead + this.finishedCount) % ring.length] = id;
+				this.finishedCount++;
+				return null;
+			}
+			if (ring.length < this.maxFinishedJobs) {
+				@Nullable Object[] grown = new Object[(int) Math.min(this.maxFinishedJobs, 2L * ring.length)];
+				for (int i = 0; i < ring.length; i++) {
+					grown[i] = ring[(this.finishedHead + i) % ring.length];
+				}
+				grown[ring.length] = id;
+				this.finished = grown;
+				this.finishedHead = 0;
+				this.finishedCount++;
+				return null;
+			}
+			Object oldest = ring[this.finishedHead];
+			ring[this.finishedHead] = id;
+			this.finishedHead = (this.finishedHead + 1 == ring.length) ? 0 : this.finishedHead + 1;
+			return oldest;
 		}
 	}
 

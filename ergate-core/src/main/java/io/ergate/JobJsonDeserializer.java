@@ -14,6 +14,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.ValueDeserializer;
 
@@ -21,8 +23,74 @@ import tools.jackson.databind.ValueDeserializer;
  * Reads a {@link Job} from the original snake_case wire format, casting values the way the original
  * pydantic model does and reporting every invalid field at once in a
  * {@link JobValidationException}. Unknown fields are ignored.
+ * <p>
+ * It runs once per step on queues that carry jobs as JSON, so the common shapes take short paths:
+ * workflow and step names read again are the same {@code String} instances (no copy, hash already
+ * computed), a status spelled as its name is matched without making a string, and an ISO-8601
+ * {@code requested_start_time} is read without a {@code DateTimeFormatter}. Anything else takes the
+ * general path.
  */
 final class JobJsonDeserializer extends ValueDeserializer<Job> {
+
+	/** Recently read workflow and step names, by hash of their characters; longer names are not kept. */
+	private static final int NAME_SLOTS = 512;
+
+	private static final int MAX_NAME_LENGTH = 64;
+
+	/**
+	 * Shared by all threads without a lock: a slot holds a reference to an immutable String (safely
+	 * published through its final fields), and a lost write only costs a copy later.
+	 */
+	private static final @Nullable String[] names = new String[NAME_SLOTS];
+
+	private static final JobStatus[] STATUSES = JobStatus.values();
+
+	private static final int ID = 0;
+
+	private static final int WORKFLOW_NAME = 1;
+
+	private static final int STEP_NAME = 2;
+
+	private static final int STATUS = 3;
+
+	private static final int STEPS_COMPLETED = 4;
+
+	private static final int PERCENT_COMPLETED = 5;
+
+	private static final int INITIAL_INPUT_VALUE = 6;
+
+	private static final int LAST_RETURN_VALUE = 7;
+
+	private static final int EXCEPTION_TRACEBACK = 8;
+
+	private static final int USER_CONTEXT = 9;
+
+	private static final int REQUESTED_START_TIME = 10;
+
+	private static final int METADATA = 11;
+
+	/** The fields in the order {@link JobJsonSerializer} writes them, indexed by the constants above. */
+	private static final String[] FIELDS = { "id", "workflow_name", "step_name", "status", "steps_completed",
+			"percent_completed", "initial_input_value", "last_return_value", "exception_traceback", "user_context",
+			"requested_start_time", "metadata" };
+
+	private static final SerializableString[] FIELD_NAMES = new SerializableString[FIELDS.length];
+
+	static {
+		for (int i = 0; i < FIELDS.length; i++) {
+			FIELD_NAMES[i] = new SerializedString(FIELDS[i]);
+		}
+	}
+
+	/** @return the index of a known field, or -1 for a field to ignore */
+	private static int fieldIndex(String name) {
+		for (int i = 0; i < FIELDS.length; i++) {
+			if (FIELDS[i].equals(name)) {
+				return i;
+			}
+		}
+		return -1;
+	}
 
 	@Override
 	public Job deserialize(JsonParser p, DeserializationContext ctxt) {
@@ -35,22 +103,45 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		Job.Builder builder = Job.builder("");
 		builder.workflowName(null);
 		List<JobValidationException.Violation> violations = new ArrayList<>(0);
-		for (JsonToken token = p.nextToken(); token == JsonToken.PROPERTY_NAME; token = p.nextToken()) {
-			String field = p.currentName();
+		int expected = 0;
+		while (true) {
+			int field;
+			// nextName(expected) moves to the next token and tells whether it is that name, compared in
+			// place: jobs this codec wrote have their fields in this order, and need no name lookup
+			boolean inOrder = false;
+			if (expected < FIELDS.length) {
+				inOrder = p.nextName(FIELD_NAMES[expected]);
+			}
+			else {
+				p.nextToken();
+			}
+			if (inOrder) {
+				field = expected;
+			}
+			else if (p.currentToken() == JsonToken.PROPERTY_NAME) {
+				field = fieldIndex(p.currentName());
+			}
+			else {
+				break;
+			}
+			if (field >= 0) {
+				expected = field + 1;
+			}
 			JsonToken valueToken = p.nextToken();
 			switch (field) {
-				case "id" -> builder.id(readValue(p));
-				case "workflow_name" -> builder.workflowName(readString(p, field, violations));
-				case "step_name" -> builder.stepName(readString(p, field, violations));
-				case "status" -> builder.status(readStatus(p, valueToken, violations));
-				case "steps_completed" -> builder.stepsCompleted(readInt(p, valueToken, field, violations));
-				case "percent_completed" -> builder.percentCompleted(readDouble(p, valueToken, field, violations));
-				case "initial_input_value" -> builder.initialInputValue(readValue(p));
-				case "last_return_value" -> builder.lastReturnValue(readValue(p));
-				case "exception_traceback" -> builder.exceptionTraceback(readString(p, field, violations));
-				case "user_context" -> builder.userContext(readValue(p));
-				case "requested_start_time" -> builder.requestedStartTime(readTime(p, valueToken, violations));
-				case "metadata" -> builder.metadata(readMetadata(p, violations));
+				case ID -> builder.id(readValue(p));
+				case WORKFLOW_NAME -> builder.workflowName(readName(p, "workflow_name", violations));
+				case STEP_NAME -> builder.stepName(readName(p, "step_name", violations));
+				case STATUS -> builder.status(readStatus(p, valueToken, violations));
+				case STEPS_COMPLETED -> builder.stepsCompleted(readInt(p, valueToken, "steps_completed", violations));
+				case PERCENT_COMPLETED ->
+					builder.percentCompleted(readDouble(p, valueToken, "percent_completed", violations));
+				case INITIAL_INPUT_VALUE -> builder.initialInputValue(readValue(p));
+				case LAST_RETURN_VALUE -> builder.lastReturnValue(readValue(p));
+				case EXCEPTION_TRACEBACK -> builder.exceptionTraceback(readString(p, "exception_traceback", violations));
+				case USER_CONTEXT -> builder.userContext(readValue(p));
+				case REQUESTED_START_TIME -> builder.requestedStartTime(readTime(p, valueToken, violations));
+				case METADATA -> builder.metadata(readMetadata(p, violations));
 				default -> p.skipChildren();
 			}
 		}
@@ -83,11 +174,51 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		return null;
 	}
 
+	private static @Nullable String readName(JsonParser p, String field,
+			List<JobValidationException.Violation> violations) {
+		if (p.currentToken() != JsonToken.VALUE_STRING) {
+			return readString(p, field, violations);
+		}
+		int length = p.getStringLength();
+		if (length > MAX_NAME_LENGTH) {
+			return p.getString();
+		}
+		char[] chars = p.getStringCharacters();
+		int offset = p.getStringOffset();
+		int hash = 0;
+		for (int i = offset; i < offset + length; i++) {
+			hash = 31 * hash + chars[i];
+		}
+		int slot = (hash ^ (hash >>> 16)) & (NAME_SLOTS - 1);
+		String known = names[slot];
+		if (known != null && sameCharacters(known, chars, offset, length)) {
+			return known;
+		}
+		String name = new String(chars, offset, length);
+		names[slot] = name;
+		return name;
+	}
+
+	private static boolean sameCharacters(String text, char[] chars, int offset, int length) {
+		if (text.length() != length) {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			if (text.charAt(i) != chars[offset + i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static @Nullable JobStatus readStatus(JsonParser p, JsonToken token,
 			List<JobValidationException.Violation> violations) {
 		JobStatus status = null;
 		if (token == JsonToken.VALUE_STRING) {
-			status = JobStatus.parse(p.getString());
+			status = statusNamed(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
+			if (status == null) {
+				status = JobStatus.parse(p.getString());
+			}
 		}
 		else if (token == JsonToken.VALUE_NUMBER_INT) {
 			status = JobStatus.fromCode(p.getIntValue());
@@ -98,6 +229,18 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 			return JobStatus.QUEUED;
 		}
 		return status;
+	}
+
+	/** @return the status whose name is exactly these characters, or null */
+	private static @Nullable JobStatus statusNamed(char[] chars, int offset, int length) {
+		for (JobStatus status : STATUSES) {
+			String name = status.name();
+			if (name.length() == length && name.charAt(0) == chars[offset]
+					&& sameCharacters(name, chars, offset, length)) {
+				return status;
+			}
+		}
+		return null;
 	}
 
 	private static int readInt(JsonParser p, JsonToken token, String field,
@@ -152,6 +295,10 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		}
 		if (token == JsonToken.VALUE_STRING) {
 			String text = p.getString().trim();
+			Instant instant = IsoInstant.parse(text);
+			if (instant != null) {
+				return instant;
+			}
 			try {
 				return OffsetDateTime.parse(text).toInstant();
 			}

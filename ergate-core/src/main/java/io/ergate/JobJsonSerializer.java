@@ -2,32 +2,85 @@ package io.ergate;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.StreamWriteCapability;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
 
 /**
  * Writes a {@link Job} in the original snake_case wire format, every attribute included.
+ * <p>
+ * It runs once per step on queues that carry jobs as JSON, so it avoids the generic paths: the
+ * property names and status values are pre-encoded, payloads that are {@code null}, strings,
+ * integers, longs or booleans are written directly (anything else through the mapper, as a POJO),
+ * a progress with at most two decimals is written without {@code Double.toString}, and
+ * {@code requested_start_time} without a {@code DateTimeFormatter}. The text is the same as the
+ * generic paths would write.
  */
 final class JobJsonSerializer extends ValueSerializer<Job> {
+
+	private static final SerializableString ID = new SerializedString("id");
+
+	private static final SerializableString WORKFLOW_NAME = new SerializedString("workflow_name");
+
+	private static final SerializableString STEP_NAME = new SerializedString("step_name");
+
+	private static final SerializableString STATUS = new SerializedString("status");
+
+	private static final SerializableString STEPS_COMPLETED = new SerializedString("steps_completed");
+
+	private static final SerializableString PERCENT_COMPLETED = new SerializedString("percent_completed");
+
+	private static final SerializableString INITIAL_INPUT_VALUE = new SerializedString("initial_input_value");
+
+	private static final SerializableString LAST_RETURN_VALUE = new SerializedString("last_return_value");
+
+	private static final SerializableString EXCEPTION_TRACEBACK = new SerializedString("exception_traceback");
+
+	private static final SerializableString USER_CONTEXT = new SerializedString("user_context");
+
+	private static final SerializableString REQUESTED_START_TIME = new SerializedString("requested_start_time");
+
+	private static final SerializableString METADATA = new SerializedString("metadata");
+
+	private static final SerializableString[] STATUS_NAMES = new SerializableString[JobStatus.values().length];
+
+	static {
+		for (JobStatus status : JobStatus.values()) {
+			STATUS_NAMES[status.ordinal()] = new SerializedString(status.name());
+		}
+	}
 
 	@Override
 	public void serialize(Job job, JsonGenerator gen, SerializationContext ctxt) {
 		gen.writeStartObject(job);
-		gen.writePOJOProperty("id", job.id());
-		gen.writeStringProperty("workflow_name", job.workflowName());
-		gen.writeStringProperty("step_name", job.stepName());
-		gen.writeStringProperty("status", job.status().name());
-		gen.writeNumberProperty("steps_completed", job.stepsCompleted());
-		gen.writeNumberProperty("percent_completed", job.percentCompleted());
-		gen.writePOJOProperty("initial_input_value", job.initialInputValue());
-		gen.writePOJOProperty("last_return_value", job.lastReturnValue());
-		gen.writeStringProperty("exception_traceback", job.exceptionTraceback());
-		gen.writePOJOProperty("user_context", job.userContext());
-		gen.writeStringProperty("requested_start_time",
-				(job.requestedStartTime() != null) ? job.requestedStartTime().toString() : null);
+		gen.writeName(ID);
+		writePayload(gen, job.id());
+		gen.writeName(WORKFLOW_NAME);
+		gen.writeString(job.workflowName());
+		gen.writeName(STEP_NAME);
+		writeString(gen, job.stepName());
+		gen.writeName(STATUS);
+		gen.writeString(STATUS_NAMES[job.status().ordinal()]);
+		gen.writeName(STEPS_COMPLETED);
+		gen.writeNumber(job.stepsCompleted());
+		gen.writeName(PERCENT_COMPLETED);
+		writePercent(gen, job.percentCompleted());
+		gen.writeName(INITIAL_INPUT_VALUE);
+		writePayload(gen, job.initialInputValue());
+		gen.writeName(LAST_RETURN_VALUE);
+		writePayload(gen, job.lastReturnValue());
+		gen.writeName(EXCEPTION_TRACEBACK);
+		writeString(gen, job.exceptionTraceback());
+		gen.writeName(USER_CONTEXT);
+		writePayload(gen, job.userContext());
+		gen.writeName(REQUESTED_START_TIME);
+		writeString(gen, (job.requestedStartTime() != null) ? IsoInstant.format(job.requestedStartTime()) : null);
 		if (!job.metadata().isEmpty()) {
-			gen.writeName("metadata");
+			gen.writeName(METADATA);
 			gen.writeStartObject();
 			for (Map.Entry<String, String> entry : job.metadata().entrySet()) {
 				gen.writeStringProperty(entry.getKey(), entry.getValue());
@@ -35,6 +88,86 @@ final class JobJsonSerializer extends ValueSerializer<Job> {
 			gen.writeEndObject();
 		}
 		gen.writeEndObject();
+	}
+
+	private static void writeString(JsonGenerator gen, @Nullable String value) {
+		if (value == null) {
+			gen.writeNull();
+		}
+		else {
+			gen.writeString(value);
+		}
+	}
+
+	/** The common payload types directly; any other value as a POJO, through the mapper's serializers. */
+	private static void writePayload(JsonGenerator gen, @Nullable Object value) {
+		if (value == null) {
+			gen.writeNull();
+		}
+		else if (value instanceof Integer number) {
+			gen.writeNumber(number.intValue());
+		}
+		else if (value instanceof String text) {
+			gen.writeString(text);
+		}
+		else if (value instanceof Long number) {
+			gen.writeNumber(number.longValue());
+		}
+		else if (value instanceof Boolean flag) {
+			gen.writeBoolean(flag);
+		}
+		else {
+			gen.writePOJO(value);
+		}
+	}
+
+	/**
+	 * Writes the progress. The engine rounds it to two decimals, and such a value is written from its
+	 * hundredths, as the shortest decimal that reads back as the same double ({@code 33.33},
+	 * {@code 100.0}): the text {@code Double.toString} gives, without its cost.
+	 */
+	static void writePercent(JsonGenerator gen, double percent) {
+		char[] text = new char[6];
+		int length = percentText(percent, text);
+		if (length > 0 && gen.has(StreamWriteCapability.CAN_WRITE_FORMATTED_NUMBERS)) {
+			gen.writeNumber(text, 0, length);
+		}
+		else {
+			gen.writeNumber(percent);
+		}
+	}
+
+	/**
+	 * Writes the shortest decimal text of a value from 0.0 to 100.0 with at most two decimals.
+	 * @param percent the value
+	 * @param text where to write, 6 characters at least
+	 * @return the length written, or -1 for any other value (negative zero included)
+	 */
+	static int percentText(double percent, char[] text) {
+		if (!(percent > 0.0 && percent <= 100.0) && Double.doubleToRawLongBits(percent) != 0L) {
+			return -1;
+		}
+		long hundredths = Math.round(percent * 100.0);
+		// division is correctly rounded, so this holds exactly when "units.fraction" reads back as percent
+		if (hundredths / 100.0 != percent) {
+			return -1;
+		}
+		int units = (int) (hundredths / 100);
+		int fraction = (int) (hundredths % 100);
+		int length = 0;
+		if (units >= 100) {
+			text[length++] = (char) ('0' + units / 100);
+		}
+		if (units >= 10) {
+			text[length++] = (char) ('0' + units / 10 % 10);
+		}
+		text[length++] = (char) ('0' + units % 10);
+		text[length++] = '.';
+		text[length++] = (char) ('0' + fraction / 10);
+		if (fraction % 10 != 0) {
+			text[length++] = (char) ('0' + fraction % 10);
+		}
+		return length;
 	}
 
 }

@@ -283,4 +283,35 @@ class WorkerTests {
 		assertThat(this.store.updates("done")).isEmpty();
 	}
 
+	@Test
+	void statusCountsTheWorkersRunningAStep() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Workflow blocking = Workflow.builder("blocking").step("wait", Integer.class, (in) -> {
+			started.countDown();
+			release.await();
+			return in;
+		}).build();
+		Ergate ergate = new Ergate(this.queue, this.store).registerWorkflow(blocking);
+		ergate.start(3);
+		try {
+			Engine.await(() -> ergate.status().workers() == 3, Duration.ofSeconds(10));
+			assertThat(ergate.status().busy()).isZero();
+			Job job = ergate.submit("blocking", 1, null);
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(ergate.status().busy()).isEqualTo(1);
+			assertThat(ergate.status().state()).isEqualTo(WorkerStatus.State.RUNNING);
+			release.countDown();
+			Engine.await(() -> this.store.last(job.id()).status().isFinal(), Duration.ofSeconds(10));
+			Engine.await(() -> ergate.status().busy() == 0, Duration.ofSeconds(10));
+			assertThat(ergate.status().consecutiveFailures()).isZero();
+		}
+		finally {
+			release.countDown();
+			ergate.stop(Duration.ofSeconds(10));
+		}
+		assertThat(ergate.status().busy()).isZero();
+		assertThat(ergate.status().workers()).isZero();
+	}
+
 }
