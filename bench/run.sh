@@ -96,6 +96,7 @@ if $run_startup; then
     if [ -s "$work/app.aot" ]; then
       variants+=(aot_cache_aot)
       jdk[aot_cache_aot]=$(java_property "$aot_java" java.version)
+      echo "$aot_java" >"$work/aot-cache-java"
     else
       echo "scenario=startup variant=aot_cache_aot error=training_run_wrote_no_cache log=$work/training-aot_cache_aot.log"
     fi
