@@ -104,7 +104,7 @@ public final class JdbcOptions {
 
 	/**
 	 * Returns the most jobs claimed in one round trip when the queue is deep.
-	 * @return the batch size, default 10
+	 * @return the batch size, default 32
 	 */
 	public int claimBatchSize() {
 		return this.claimBatchSize;
@@ -207,7 +207,7 @@ public final class JdbcOptions {
 
 		private @Nullable JdbcDialect dialect;
 
-		private int claimBatchSize = 10;
+		private int claimBatchSize = 32;
 
 		private Duration leaseDuration = Duration.ofSeconds(30);
 
@@ -249,8 +249,10 @@ public final class JdbcOptions {
 
 		/**
 		 * Sets the most jobs a worker process claims in one round trip when the queue is deep. Jobs
-		 * claimed but not yet started stay leased to this process: use 1 for long steps.
-		 * @param claimBatchSize from 1 to 1000
+		 * claimed but not yet started stay leased to this process (given back when none of its workers
+		 * came to take one for a poll interval): use 1 for long steps. It also bounds how many
+		 * hand-overs commit together ({@link #handOverDelay(Duration)}).
+		 * @param claimBatchSize from 1 to 1000, default 32
 		 * @return this builder
 		 */
 		public Builder claimBatchSize(int claimBatchSize) {
