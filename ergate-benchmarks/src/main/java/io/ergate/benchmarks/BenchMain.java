@@ -49,11 +49,11 @@ public final class BenchMain {
 							() -> JsonScenario.engine(jobs, 3, concurrency), 1_000_000, 0.5);
 				}
 				case "jdbc" -> {
-					int jobs = quick ? 1_000 : 3_000;
-					java.time.Duration window = java.time.Duration.ofSeconds(quick ? 3 : 6);
+					int jobs = quick ? 2_000 : 3_000;
+					java.time.Duration window = java.time.Duration.ofSeconds(quick ? 2 : 6);
 					for (int workers : new int[] { 2, 4, 8 }) {
 						Throughput.compare("jdbc", "steps=3 jobs=" + jobs + " concurrency=" + workers + " connections="
-								+ workers, quick ? 1 : 3, () -> JdbcScenario.baseline(window, workers),
+								+ workers, quick ? 2 : 3, () -> JdbcScenario.baseline(window, workers),
 								() -> JdbcScenario.engine(jobs, 3, workers), 0, 1.0);
 					}
 				}
