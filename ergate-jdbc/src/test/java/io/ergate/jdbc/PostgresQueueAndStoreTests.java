@@ -106,6 +106,18 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		queue.putAll(jobs);
 	}
 
+	/**
+	 * Puts three jobs and returns the second: the first claim takes one row (acknowledged here), the
+	 * next claims two, so the third waits for a worker while the second's hand-over is made.
+	 */
+	private JobDelivery secondOfThree(JdbcJobQueue queue, String prefix) throws InterruptedException {
+		putJobs(queue, prefix + "0", prefix + "1", prefix + "2");
+		queue.take().acknowledge();
+		JobDelivery second = queue.take();
+		assertThat(second.job().id()).isEqualTo(prefix + "1");
+		return second;
+	}
+
 	private static Job done(JobDelivery delivery) {
 		return delivery.job().toBuilder().status(JobStatus.COMPLETED).stepsCompleted(1).percentCompleted(100).build();
 	}
@@ -136,9 +148,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 	void aWaitingHandOverCommitsWhenItsDelayEnds() throws Exception {
 		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(1));
 		JdbcStateStore store = store();
-		putJobs(queue, "d0", "d1", "d2");
-		queue.take().acknowledge();
-		JdbcDelivery d1 = (JdbcDelivery) queue.take();
+		JobDelivery d1 = secondOfThree(queue, "d");
 		long completed = System.nanoTime();
 		d1.complete(done(d1), store);
 		assertThat(statusInDatabase("d1")).isNull();
@@ -155,9 +165,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 	void aReadThroughTheStoreCommitsWaitingHandOversFirst() throws Exception {
 		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
 		JdbcStateStore store = store();
-		putJobs(queue, "r0", "r1", "r2");
-		queue.take().acknowledge();
-		JobDelivery r1 = queue.take();
+		JobDelivery r1 = secondOfThree(queue, "r");
 		Job next = r1.job().toBuilder().stepName("s2").stepsCompleted(1).percentCompleted(50).build();
 		r1.complete(next, store);
 		assertThat(statusInDatabase("r1")).isNull();
@@ -173,9 +181,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 	void closingTheQueueCommitsWaitingHandOvers() throws Exception {
 		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
 		JdbcStateStore store = store();
-		putJobs(queue, "c0", "c1", "c2");
-		queue.take().acknowledge();
-		JobDelivery c1 = queue.take();
+		JobDelivery c1 = secondOfThree(queue, "c");
 		c1.complete(done(c1), store);
 		assertThat(statusInDatabase("c1")).isNull();
 		queue.close();
@@ -189,9 +195,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 	void whenAGroupFailsEveryStepInItRunsAgainAndNothingIsHalfDone() throws Exception {
 		JdbcJobQueue queue = groupingQueue(Duration.ofSeconds(30));
 		JdbcStateStore store = store();
-		putJobs(queue, "f0", "f1", "f2");
-		queue.take().acknowledge();
-		JobDelivery f1 = queue.take();
+		JobDelivery f1 = secondOfThree(queue, "f");
 		f1.complete(f1.job().toBuilder().stepName("s2").stepsCompleted(1).percentCompleted(50).build(), store);
 		JobDelivery f2 = queue.take();
 		// a workflow name longer than its column: f2's state write fails, and with it the whole group
@@ -259,9 +263,7 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 	void withNoHandOverDelayEveryHandOverCommitsAlone() throws Exception {
 		JdbcJobQueue queue = groupingQueue(Duration.ZERO);
 		JdbcStateStore store = store();
-		putJobs(queue, "z0", "z1", "z2");
-		queue.take().acknowledge();
-		JobDelivery z1 = queue.take();
+		JobDelivery z1 = secondOfThree(queue, "z");
 		z1.complete(done(z1), store);
 		assertThat(statusInDatabase("z1")).isEqualTo("COMPLETED");
 	}

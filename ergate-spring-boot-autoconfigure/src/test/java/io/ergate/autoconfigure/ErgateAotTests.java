@@ -19,6 +19,7 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.test.tools.CompileWithForkedClassLoader;
@@ -90,6 +91,7 @@ class ErgateAotTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ErgateAutoConfiguration.class)
+	@Import(ErgateAutoConfigurationTests.GreetingConfiguration.class)
 	static class WorkflowsConfiguration {
 
 		final List<String> threads = new CopyOnWriteArrayList<>();
@@ -97,21 +99,6 @@ class ErgateAotTests {
 		@Bean
 		Workflow addThenDouble() {
 			return TestWorkflows.addThenDouble(this.threads);
-		}
-
-		@Bean
-		TestWorkflows.Greeter greeter() {
-			return new TestWorkflows.Greeter("Hello");
-		}
-
-		@Bean
-		TestWorkflows.SuffixProvider suffixProvider() {
-			return new TestWorkflows.SuffixProvider("!");
-		}
-
-		@Bean
-		TestWorkflows.GreetingWorkflow greetingWorkflow() {
-			return new TestWorkflows.GreetingWorkflow();
 		}
 
 	}
