@@ -127,33 +127,24 @@ final class ReadyQueue<E> {
 				}
 				chunk = next;
 			}
-			if (index >= chunk.base + CHUNK) {
+			Object element = null;
+			int slot = -1;
+			if (index < chunk.base + CHUNK) {
+				if (chunk != this.headChunk && chunk.base > this.headChunk.base) {
+					this.headChunk = chunk;
+				}
+				slot = (int) (index - chunk.base);
+				element = SLOTS.getVolatile(chunk.slots, slot);
+			}
+			if (element == null) {
+				// taken by another consumer, or not there yet: the queue is empty, or the producer that
+				// claimed the index has not linked its chunk or written its slot yet
 				if (this.head.get() != index) {
 					continue;
 				}
 				if (this.tail.get() <= index) {
 					return null; // empty
 				}
-				// the chunk of the head index is not linked yet: its producer is on its way
-				if (++spins > SPINS) {
-					return null;
-				}
-				Thread.onSpinWait();
-				continue;
-			}
-			if (chunk != this.headChunk && chunk.base > this.headChunk.base) {
-				this.headChunk = chunk;
-			}
-			int slot = (int) (index - chunk.base);
-			Object element = SLOTS.getVolatile(chunk.slots, slot);
-			if (element == null) {
-				if (this.head.get() != index) {
-					continue; // taken by another consumer
-				}
-				if (this.tail.get() <= index) {
-					return null; // empty
-				}
-				// claimed by a producer that has not written it yet
 				if (++spins > SPINS) {
 					return null;
 				}

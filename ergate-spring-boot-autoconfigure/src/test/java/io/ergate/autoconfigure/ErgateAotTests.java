@@ -1,16 +1,10 @@
 package io.ergate.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.ergate.Ergate;
-import io.ergate.Job;
-import io.ergate.JobStatus;
-import io.ergate.QueryableStateStore;
 import io.ergate.Workflow;
-import io.ergate.spring.ErgateClient;
 import io.ergate.spring.ErgateWorker;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.test.generate.TestGenerationContext;
@@ -27,7 +21,6 @@ import org.springframework.core.test.tools.TestCompiler;
 import org.springframework.javapoet.ClassName;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests that the auto-configuration works in an application processed ahead of time (Spring AOT on
@@ -53,15 +46,7 @@ class ErgateAotTests {
 				assertThat(context.getBean(ErgateWorker.class).isRunning()).isTrue();
 				assertThat(context.getBean(Ergate.class).workflows()).extracting(Workflow::name)
 					.containsExactly("add_then_double", "greeting");
-				ErgateClient client = context.getBean(ErgateClient.class);
-				String sum = client.submit("add_then_double", 20, null);
-				String greeting = client.submit("greeting", null, Map.of("name", "Ada"));
-				Job done = awaitFinal(context, sum);
-				assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
-				assertThat(done.lastReturnValue()).isEqualTo(42);
-				Job greeted = awaitFinal(context, greeting);
-				assertThat(greeted.status()).isEqualTo(JobStatus.COMPLETED);
-				assertThat(greeted.lastReturnValue()).isEqualTo("Hello, HELLO, ADA!");
+				ErgateAutoConfigurationTests.runBothWorkflows(context);
 				assertThat(context.getBean(WorkflowsConfiguration.class).threads)
 					.allMatch((name) -> name.startsWith("ergate-worker-"));
 			}
@@ -77,13 +62,6 @@ class ErgateAotTests {
 			generationContext.writeGeneratedContent();
 			return new GenerationResult(generationContext, initializer);
 		}
-	}
-
-	private static Job awaitFinal(GenericApplicationContext context, Object id) {
-		QueryableStateStore store = context.getBean(QueryableStateStore.class);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> store.findById(id).map((job) -> job.status().isFinal()).orElse(false));
-		return store.findById(id).orElseThrow();
 	}
 
 	private record GenerationResult(TestGenerationContext context, ClassName initializer) {

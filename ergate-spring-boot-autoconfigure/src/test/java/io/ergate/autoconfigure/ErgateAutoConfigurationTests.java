@@ -44,6 +44,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -196,15 +197,7 @@ class ErgateAutoConfigurationTests {
 			.run((context) -> {
 				Ergate ergate = context.getBean(Ergate.class);
 				assertThat(ergate.workflows()).extracting(Workflow::name).containsExactly("add_then_double", "greeting");
-				ErgateClient client = context.getBean(ErgateClient.class);
-				String sum = client.submit("add_then_double", 20, null);
-				String greeting = client.submit("greeting", null, Map.of("name", "Ada"));
-				Job done = awaitFinal(context, sum);
-				assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
-				assertThat(done.lastReturnValue()).isEqualTo(42);
-				Job greeted = awaitFinal(context, greeting);
-				assertThat(greeted.status()).isEqualTo(JobStatus.COMPLETED);
-				assertThat(greeted.lastReturnValue()).isEqualTo("Hello, HELLO, ADA!");
+				runBothWorkflows(context);
 				assertThat(threads).allMatch((name) -> name.startsWith("ergate-worker-"));
 			});
 	}
@@ -623,7 +616,20 @@ class ErgateAutoConfigurationTests {
 		return events.stream().filter((event) -> id.equals(event.getJob().id())).toList();
 	}
 
-	static Job awaitFinal(AssertableApplicationContext context, Object id) {
+	/** Runs a job of add_then_double (20 → 42) and one of greeting (Ada's) and checks their results. */
+	static void runBothWorkflows(ApplicationContext context) {
+		ErgateClient client = context.getBean(ErgateClient.class);
+		String sum = client.submit("add_then_double", 20, null);
+		String greeting = client.submit("greeting", null, Map.of("name", "Ada"));
+		Job done = awaitFinal(context, sum);
+		assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+		assertThat(done.lastReturnValue()).isEqualTo(42);
+		Job greeted = awaitFinal(context, greeting);
+		assertThat(greeted.status()).isEqualTo(JobStatus.COMPLETED);
+		assertThat(greeted.lastReturnValue()).isEqualTo("Hello, HELLO, ADA!");
+	}
+
+	static Job awaitFinal(ApplicationContext context, Object id) {
 		QueryableStateStore store = context.getBean(QueryableStateStore.class);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> store.findById(id).map((job) -> job.status().isFinal()).orElse(false));
