@@ -223,9 +223,7 @@ public final class Ergate implements AutoCloseable {
 	 * the job's delivery is released first, so a reliable queue delivers it again.
 	 */
 	public void run() {
-		if (this.loops.isEmpty()) {
-			this.stopping = false;
-		}
+		this.stopping = false;
 		new WorkerLoop(false).run();
 	}
 
@@ -252,9 +250,8 @@ public final class Ergate implements AutoCloseable {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("concurrency must be 1 or more, was " + concurrency);
 		}
-		if (this.loops.isEmpty()) {
-			this.stopping = false;
-		}
+		// loops of an earlier stop that timed out keep their own stop request and end after their step
+		this.stopping = false;
 		for (int i = 0; i < concurrency; i++) {
 			WorkerLoop loop = new WorkerLoop(true);
 			this.loops.add(loop);
@@ -273,7 +270,7 @@ public final class Ergate implements AutoCloseable {
 	public boolean stop(Duration timeout) {
 		this.stopping = true;
 		for (WorkerLoop loop : this.loops) {
-			loop.interruptIfWaiting();
+			loop.requestStop();
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean finished = true;
@@ -369,11 +366,19 @@ public final class Ergate implements AutoCloseable {
 
 		private volatile @Nullable Thread thread;
 
+		/** Set by {@link Ergate#stop}: this loop takes no more jobs, whatever a later start does. */
+		private volatile boolean stopRequested;
+
 		WorkerLoop(boolean resilient) {
 			this.resilient = resilient;
 		}
 
-		void interruptIfWaiting() {
+		void requestStop() {
+			this.stopRequested = true;
+			interruptIfWaiting();
+		}
+
+		private void interruptIfWaiting() {
 			Thread current = this.thread;
 			if (current != null && this.state.compareAndSet(WAITING, INTERRUPTED)) {
 				current.interrupt();
@@ -396,9 +401,9 @@ public final class Ergate implements AutoCloseable {
 
 		private void loop() {
 			int failures = 0;
-			while (!Ergate.this.stopping) {
+			while (!this.stopRequested) {
 				this.state.set(WAITING);
-				if (Ergate.this.stopping) {
+				if (this.stopRequested) {
 					break;
 				}
 				JobDelivery delivery;
@@ -449,7 +454,7 @@ public final class Ergate implements AutoCloseable {
 		}
 
 		private void restoreInterrupt() {
-			if (!Ergate.this.stopping) {
+			if (!this.stopRequested) {
 				Thread.currentThread().interrupt();
 			}
 		}

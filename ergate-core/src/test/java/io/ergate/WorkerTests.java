@@ -72,6 +72,46 @@ class WorkerTests {
 	}
 
 	@Test
+	void startAfterAStopThatTimedOutRunsNewWorkersBesideTheStepStillRunning() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch slowStarted = new CountDownLatch(1);
+		Ergate ergate = new Ergate(this.queue, this.store)
+			.registerWorkflow(Workflow.builder("slow").step("wait", Integer.class, (in) -> {
+				slowStarted.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return in;
+			}).build())
+			.registerWorkflow(twoSteps("quick"));
+		Job slow = ergate.submit("slow", 1, null);
+		ergate.start(1);
+		try {
+			assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(ergate.stop(Duration.ofMillis(100))).isFalse();
+			// started again while the old worker still runs its step: the new one takes jobs
+			ergate.start(1);
+			assertThat(ergate.status().state()).isEqualTo(WorkerStatus.State.RUNNING);
+			Job quick = ergate.submit("quick", 1, null);
+			Engine.await(() -> this.store.last(quick.id()).status().isFinal(), Duration.ofSeconds(10));
+			assertThat(this.store.last(quick.id()).lastReturnValue()).isEqualTo(4);
+			assertThat(this.store.last(slow.id()).status()).isEqualTo(JobStatus.RUNNING);
+			release.countDown();
+			Engine.await(() -> this.store.last(slow.id()).status().isFinal(), Duration.ofSeconds(10));
+			// the old worker ended after its step, as its stop asked
+			Engine.await(() -> ergate.status().workers() == 1, Duration.ofSeconds(10));
+		}
+		finally {
+			release.countDown();
+			assertThat(ergate.stop(Duration.ofSeconds(10))).isTrue();
+		}
+		assertThat(ergate.status().workers()).isZero();
+	}
+
+	@Test
 	void runReturnsWhenTheThreadIsInterrupted() throws Exception {
 		Ergate ergate = new Ergate(this.queue, this.store).registerWorkflow(twoSteps("wf"));
 		Thread worker = new Thread(ergate::run);
