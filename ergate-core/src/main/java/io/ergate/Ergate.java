@@ -242,7 +242,9 @@ public final class Ergate implements AutoCloseable {
 	/**
 	 * Starts workers on an executor. Each worker takes one of the executor's threads until the
 	 * application stops. Queue and store exceptions do not end a worker: it logs them, backs off
-	 * (exponentially, bounded) and tries again.
+	 * (exponentially, bounded) and tries again. The engine may be started again after
+	 * {@link #stop(Duration)}, even after a stop that timed out: the workers of that stop still end
+	 * after the step they are running, beside the new ones.
 	 * @param concurrency how many jobs may run at once
 	 * @param executor runs the worker loops; it needs {@code concurrency} threads
 	 */
