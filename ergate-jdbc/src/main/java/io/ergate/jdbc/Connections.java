@@ -5,6 +5,8 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hands out connections of one data source. When spring-jdbc is on the class path, connections are
  * obtained through {@code DataSourceUtils}, so that work done on a thread with a Spring-managed
@@ -19,12 +21,39 @@ final class Connections {
 
 	private final DataSource dataSource;
 
-	Connections(DataSource dataSource) {
+	private volatile @Nullable JdbcDialect dialect;
+
+	/**
+	 * @param dataSource the database
+	 * @param dialect its dialect, or {@code null} to detect it from the first connection that asks
+	 */
+	Connections(DataSource dataSource, @Nullable JdbcDialect dialect) {
 		this.dataSource = dataSource;
+		this.dialect = dialect;
 	}
 
 	DataSource dataSource() {
 		return this.dataSource;
+	}
+
+	/** The configured dialect, or the one detected on a connection of its own (once). */
+	JdbcDialect dialect() {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.detect(this.dataSource);
+			this.dialect = dialect;
+		}
+		return dialect;
+	}
+
+	/** The configured dialect, or the one detected on the given connection (once). */
+	JdbcDialect dialect(Connection connection) throws SQLException {
+		JdbcDialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = JdbcDialect.of(connection.getMetaData());
+			this.dialect = dialect;
+		}
+		return dialect;
 	}
 
 	/** A connection that joins the current Spring transaction, if any. Give it back with {@link #release}. */

@@ -136,8 +136,6 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private final Runnable readBarrier = this::commitBeforeRead;
 
-	private volatile @Nullable JdbcDialect dialect;
-
 	private volatile boolean started;
 
 	private volatile boolean closed;
@@ -164,13 +162,12 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	 * @param options the table prefix, claim batch size, lease and polling settings
 	 */
 	public JdbcJobQueue(DataSource dataSource, JdbcOptions options) {
-		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"));
 		this.options = Objects.requireNonNull(options, "options");
+		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"), options.dialect());
 		this.mapper = options.jsonMapper();
 		this.queueTable = options.table("queue");
 		this.deadLetterTable = options.table("dead_letter");
 		this.channel = options.table("queue").toLowerCase(Locale.ROOT);
-		this.dialect = options.dialect();
 		this.instanceId = newInstanceId();
 	}
 
@@ -1181,21 +1178,11 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	}
 
 	private JdbcDialect dialect() {
-		JdbcDialect dialect = this.dialect;
-		if (dialect == null) {
-			dialect = JdbcDialect.detect(this.connections.dataSource());
-			this.dialect = dialect;
-		}
-		return dialect;
+		return this.connections.dialect();
 	}
 
 	private JdbcDialect dialect(Connection connection) throws SQLException {
-		JdbcDialect dialect = this.dialect;
-		if (dialect == null) {
-			dialect = JdbcDialect.of(connection.getMetaData());
-			this.dialect = dialect;
-		}
-		return dialect;
+		return this.connections.dialect(connection);
 	}
 
 	private static String newInstanceId() {

@@ -67,8 +67,6 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	private final Clock clock;
 
-	private volatile @Nullable JdbcDialect dialect;
-
 	private final ConcurrentHashMap<String, PendingRunning> pendingRunning = new ConcurrentHashMap<>();
 
 	private volatile @Nullable ScheduledExecutorService runningWriter;
@@ -87,11 +85,10 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * @param options the table prefix, dialect and JSON mapper to use
 	 */
 	public JdbcStateStore(DataSource dataSource, JdbcOptions options) {
-		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"));
 		this.options = Objects.requireNonNull(options, "options");
+		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"), options.dialect());
 		this.mapper = options.jsonMapper();
 		this.table = options.table("job");
-		this.dialect = options.dialect();
 		this.clock = Clock.systemUTC();
 	}
 
@@ -246,12 +243,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * (where it is written without waiting for the flush anyway), outside any Spring transaction.
 	 */
 	private boolean deferRunning() {
-		JdbcDialect dialect = this.dialect;
-		if (dialect == null) {
-			dialect = JdbcDialect.detect(this.connections.dataSource());
-			this.dialect = dialect;
-		}
-		return dialect == JdbcDialect.POSTGRESQL && !this.options.runningStateDelay().isZero()
+		return this.connections.dialect() == JdbcDialect.POSTGRESQL && !this.options.runningStateDelay().isZero()
 				&& !this.connections.isTransactionActive();
 	}
 
@@ -622,12 +614,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 	}
 
 	private JdbcDialect dialect(Connection connection) throws SQLException {
-		JdbcDialect dialect = this.dialect;
-		if (dialect == null) {
-			dialect = JdbcDialect.of(connection.getMetaData());
-			this.dialect = dialect;
-		}
-		return dialect;
+		return this.connections.dialect(connection);
 	}
 
 	@FunctionalInterface
