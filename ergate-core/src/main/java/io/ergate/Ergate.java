@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -108,7 +109,9 @@ public final class Ergate implements AutoCloseable {
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
 		this.delayer = new Delayer(this.queue, this.clock);
 		this.runner = new JobRunner(this.registry, this.queue, this.stateStore, this.binder, builder.listeners,
-				builder.interceptors, this.delayer, this.clock, builder.unknownWorkflowAttempts);
+				builder.interceptors, this.delayer, this.clock,
+				// a plain queue cannot count deliveries: its jobs are not given back
+				(this.reliableQueue != null) ? builder.unknownWorkflowAttempts : 1);
 	}
 
 	/**
@@ -257,7 +260,13 @@ public final class Ergate implements AutoCloseable {
 		for (int i = 0; i < concurrency; i++) {
 			WorkerLoop loop = new WorkerLoop(true);
 			this.loops.add(loop);
-			executor.execute(loop);
+			try {
+				executor.execute(loop);
+			}
+			catch (RejectedExecutionException ex) {
+				this.loops.remove(loop);
+				throw ex;
+			}
 		}
 		logger.debug("Started {} Ergate worker(s)", concurrency);
 	}

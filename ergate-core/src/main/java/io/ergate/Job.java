@@ -96,6 +96,12 @@ public final class Job {
 				this.exceptionTraceback);
 	}
 
+	/** The job stopped at a step in a final status, with the reason, its progress as it was. */
+	Job stopped(JobStatus status, @Nullable String stepName, String reason) {
+		return new Job(this, stepName, status, this.stepsCompleted, this.percentCompleted, this.lastReturnValue,
+				reason);
+	}
+
 	/** The state after a step ran: used by the engine on every step. */
 	Job afterStep(@Nullable String stepName, JobStatus status, int stepsCompleted, double percentCompleted,
 			@Nullable Object lastReturnValue, @Nullable String exceptionTraceback) {

@@ -76,8 +76,7 @@ final class JobRunner {
 		}
 		RegisteredWorkflow workflow = this.registry.get(job.workflowName());
 		if (workflow == null) {
-			unrunnable(delivery, job, new UnknownWorkflowException(job.workflowName(), this.registry.names())
-				.getMessage());
+			unrunnable(delivery, job, UnknownWorkflowException.message(job.workflowName(), this.registry.names()));
 			return;
 		}
 		int index = workflow.indexOf(job.stepName());
@@ -163,8 +162,7 @@ final class JobRunner {
 			outcome = StepOutcome.END;
 		}
 		else if (thrown instanceof AbortJob abort) {
-			Job aborted = running.afterStep(stepName, JobStatus.ABORTED, running.stepsCompleted(),
-					running.percentCompleted(), running.lastReturnValue(), "AbortJob: " + abort.reason());
+			Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + abort.reason());
 			logger.debug("Job {} aborted at step {}: {}", running.id(), stepName, abort.reason());
 			handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null));
 			return;
@@ -174,14 +172,13 @@ final class JobRunner {
 			return;
 		}
 		int stepsCompleted = running.stepsCompleted() + 1;
-		int total = stepsCompleted + ((outcome == StepOutcome.END) ? 0 : workflow.remainingAfterJump(index, target));
-		boolean completed = stepsCompleted >= total;
+		int remaining = workflow.remainingAfterJump(index, target);
 		Job next;
-		if (completed) {
+		if (remaining == 0) {
 			next = running.afterStep(stepName, JobStatus.COMPLETED, stepsCompleted, 100.0, value, null);
 		}
 		else {
-			double percent = Math.round(10000.0 * stepsCompleted / total) / 100.0;
+			double percent = Math.round(10000.0 * stepsCompleted / (stepsCompleted + remaining)) / 100.0;
 			percent = Math.min(99.99, Math.max(running.percentCompleted(), percent));
 			next = running.afterStep(workflow.stepName(target), JobStatus.QUEUED, stepsCompleted, percent, value,
 					null);
@@ -190,8 +187,7 @@ final class JobRunner {
 	}
 
 	private void failStep(JobDelivery delivery, Job running, String stepName, Duration duration, Throwable error) {
-		Job failed = running.afterStep(stepName, JobStatus.FAILED, running.stepsCompleted(),
-				running.percentCompleted(), running.lastReturnValue(), traceback(error));
+		Job failed = running.stopped(JobStatus.FAILED, stepName, traceback(error));
 		logger.debug("Job {} failed at step {}", running.id(), stepName, error);
 		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, duration, error));
 	}
@@ -202,14 +198,13 @@ final class JobRunner {
 	 * where the queue can, else recorded FAILED.
 	 */
 	private void unrunnable(JobDelivery delivery, Job job, String reason) {
-		if (!(delivery instanceof PlainDelivery) && delivery.deliveryCount() < this.unknownWorkflowAttempts) {
+		if (delivery.deliveryCount() < this.unknownWorkflowAttempts) {
 			logger.warn("Job {} cannot run here: {}. Giving it back to the queue (delivery {} of {})", job.id(), reason,
 					delivery.deliveryCount(), this.unknownWorkflowAttempts);
 			delivery.release();
 			return;
 		}
-		Job failed = job.afterStep(job.stepName(), JobStatus.FAILED, job.stepsCompleted(), job.percentCompleted(),
-				job.lastReturnValue(), reason);
+		Job failed = job.stopped(JobStatus.FAILED, job.stepName(), reason);
 		StepResult result = new StepResult(failed, String.valueOf(job.stepName()), StepOutcome.FAILED, Duration.ZERO,
 				new IllegalStateException(reason));
 		if (delivery.deadLetter(reason)) {

@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  * requested type are passed as they are; anything else goes through Jackson, which makes a deep copy.
  */
 final class PayloadConverter {
+
+	private static final Map<Class<?>, Class<?>> WRAPPERS = Map.of(int.class, Integer.class, long.class, Long.class,
+			double.class, Double.class, float.class, Float.class, boolean.class, Boolean.class, char.class,
+			Character.class, byte.class, Byte.class, short.class, Short.class);
 
 	private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class, Double.class,
 			Float.class, Short.class, Byte.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class,
@@ -36,13 +41,14 @@ final class PayloadConverter {
 		if (value == null) {
 			if (raw.isPrimitive()) {
 				throw new IllegalArgumentException(what + " is null, which a " + raw.getName()
-						+ " cannot hold: declare the parameter with a wrapper type such as " + wrapperName(raw));
+						+ " cannot hold: declare the parameter with a wrapper type such as "
+						+ WRAPPERS.get(raw).getSimpleName());
 			}
 			return null;
 		}
 		Class<?> valueClass = value.getClass();
 		if (IMMUTABLE.contains(valueClass) || valueClass.isEnum()) {
-			if (raw.isInstance(value) || (raw.isPrimitive() && wrapperName(raw).equals(valueClass.getSimpleName()))) {
+			if (raw.isInstance(value) || (raw.isPrimitive() && WRAPPERS.get(raw) == valueClass)) {
 				return value;
 			}
 		}
@@ -55,12 +61,5 @@ final class PayloadConverter {
 		}
 	}
 
-	private static String wrapperName(Class<?> primitive) {
-		return switch (primitive.getName()) {
-			case "int" -> "Integer";
-			case "char" -> "Character";
-			default -> Character.toUpperCase(primitive.getName().charAt(0)) + primitive.getName().substring(1);
-		};
-	}
 
 }

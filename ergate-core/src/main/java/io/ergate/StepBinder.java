@@ -72,7 +72,13 @@ final class StepBinder {
 		};
 	}
 
-	synchronized ProviderBinding provider(Class<?> type) {
+	/** The binding of a provider type; bound on first use, then read without a lock (on every step). */
+	ProviderBinding provider(Class<?> type) {
+		ProviderBinding existing = this.providers.get(type);
+		return (existing != null) ? existing : bindProvider(type);
+	}
+
+	private synchronized ProviderBinding bindProvider(Class<?> type) {
 		ProviderBinding existing = this.providers.get(type);
 		if (existing != null) {
 			return existing;

@@ -17,9 +17,13 @@ public class UnknownWorkflowException extends IllegalArgumentException {
 	 * @param known the registered workflow names
 	 */
 	public UnknownWorkflowException(String workflowName, Collection<String> known) {
-		super("No workflow named \"" + workflowName + "\" is registered (known: "
-				+ (known.isEmpty() ? "none" : String.join(", ", known.stream().sorted().toList())) + ")");
+		super(message(workflowName, known));
 		this.workflowName = workflowName;
+	}
+
+	static String message(String workflowName, Collection<String> known) {
+		return "No workflow named \"" + workflowName + "\" is registered (known: "
+				+ (known.isEmpty() ? "none" : String.join(", ", known.stream().sorted().toList())) + ")";
 	}
 
 	/**
