@@ -86,12 +86,20 @@ public enum JdbcDialect {
 	}
 
 	/**
+	 * PostgreSQL: the head of a single auto-committed statement ({@code NO_FLUSH_WAIT + " UPDATE ... FROM
+	 * c ..."}) that commits without waiting for the WAL flush, in the same round trip; see
+	 * {@link #relaxCommit} for what may be written so.
+	 */
+	static final String NO_FLUSH_WAIT = "WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x)";
+
+	/**
 	 * In a transaction of its own, makes its commit return without waiting for the WAL flush
 	 * (PostgreSQL's {@code synchronous_commit = off} for this transaction only). Used for writes whose
 	 * loss in a database crash only makes a step run again: claims, lease extensions, releases and
 	 * RUNNING marks. Never for the hand-over after a step.
 	 */
 	void relaxCommit(Connection connection) throws SQLException {
+		// in a transaction of several statements; a single statement uses NO_FLUSH_WAIT instead
 		if (this == POSTGRESQL) {
 			try (java.sql.Statement statement = connection.createStatement()) {
 				statement.execute("SET LOCAL synchronous_commit TO OFF");

@@ -91,6 +91,14 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private static final long NO_WAIT_RETRY_MILLIS = 10;
 
+	/** The fence of every write to a claimed row: only the claim that holds it may change it. */
+	private static final String CLAIMED_ROW = " WHERE id = ? AND claimed_by = ? AND delivery_count = ?";
+
+	private static final String CLAIMABLE = " WHERE ready_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
+			+ "ORDER BY ready_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+
+	private static final String QUEUE_COLUMNS = " (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at)";
+
 	private final Connections connections;
 
 	private final JdbcOptions options;
@@ -102,6 +110,15 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private final String deadLetterTable;
 
 	private final String channel;
+
+	// statements, built once
+	private final String claimReturning;
+
+	private final String claimSelect;
+
+	private final String claimUpdate;
+
+	private final String deleteClaimed;
 
 	private final String instanceId;
 
@@ -167,7 +184,16 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.mapper = options.jsonMapper();
 		this.queueTable = options.table("queue");
 		this.deadLetterTable = options.table("dead_letter");
-		this.channel = options.table("queue").toLowerCase(Locale.ROOT);
+		this.channel = this.queueTable.toLowerCase(Locale.ROOT);
+		// claims commit without waiting for the WAL flush: one lost in a database crash only makes its
+		// steps run again
+		this.claimReturning = JdbcDialect.NO_FLUSH_WAIT + " UPDATE " + this.queueTable
+				+ " SET claimed_by = ?, lease_until = ?, delivery_count = delivery_count + 1 FROM c WHERE id IN "
+				+ "(SELECT id FROM " + this.queueTable + CLAIMABLE + ") RETURNING id, payload, delivery_count, ready_at";
+		this.claimSelect = "SELECT id, payload, delivery_count, ready_at FROM " + this.queueTable + CLAIMABLE;
+		this.claimUpdate = "UPDATE " + this.queueTable
+				+ " SET claimed_by = ?, lease_until = ?, delivery_count = delivery_count + 1 WHERE id = ?";
+		this.deleteClaimed = "DELETE FROM " + this.queueTable + CLAIMED_ROW;
 		this.instanceId = newInstanceId();
 	}
 
@@ -193,11 +219,6 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	 */
 	public String instanceId() {
 		return this.instanceId;
-	}
-
-	@Override
-	public boolean supportsDelayedDelivery() {
-		return true;
 	}
 
 	@Override
@@ -235,8 +256,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	 */
 	@Override
 	public void submit(Job job, StateStore stateStore) {
-		if (!(stateStore instanceof JdbcStateStore jdbcStore
-				&& jdbcStore.sharesDataSourceWith(this.connections.dataSource()))) {
+		JdbcStateStore jdbcStore = sameDatabaseStore(stateStore);
+		if (jdbcStore == null) {
 			ReliableJobQueue.super.submit(job, stateStore);
 			return;
 		}
@@ -470,15 +491,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private List<Row> claimReturning(int limit) throws SQLException {
 		long now = this.clock.millis();
-		// claims commit without waiting for the WAL flush: one lost in a database crash only makes
-		// its steps run again
-		String sql = "WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x) UPDATE "
-				+ this.queueTable + " SET claimed_by = ?, lease_until = ?, "
-				+ "delivery_count = delivery_count + 1 FROM c WHERE id IN (SELECT id FROM " + this.queueTable
-				+ " WHERE ready_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY ready_at, id LIMIT ? "
-				+ "FOR UPDATE SKIP LOCKED) RETURNING id, payload, delivery_count, ready_at";
 		try (Connection connection = this.connections.own();
-				PreparedStatement statement = connection.prepareStatement(sql)) {
+				PreparedStatement statement = connection.prepareStatement(this.claimReturning)) {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
@@ -499,11 +513,6 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private List<Row> claimSelectThenUpdate(int limit) throws SQLException {
 		long now = this.clock.millis();
-		String select = "SELECT id, payload, delivery_count, ready_at FROM " + this.queueTable
-				+ " WHERE ready_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY ready_at, id LIMIT ? "
-				+ "FOR UPDATE SKIP LOCKED";
-		String update = "UPDATE " + this.queueTable + " SET claimed_by = ?, lease_until = ?, "
-				+ "delivery_count = delivery_count + 1 WHERE id = ?";
 		try (Connection connection = this.connections.own()) {
 			int isolation = connection.getTransactionIsolation();
 			boolean readCommitted = dialect() == JdbcDialect.MARIADB
@@ -515,7 +524,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			try {
 				return Connections.inOwnTransaction(connection, (tx) -> {
 					List<Row> rows = new ArrayList<>(limit);
-					try (PreparedStatement statement = tx.prepareStatement(select)) {
+					try (PreparedStatement statement = tx.prepareStatement(this.claimSelect)) {
 						statement.setLong(1, now);
 						statement.setLong(2, now);
 						statement.setInt(3, limit);
@@ -527,7 +536,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 						}
 					}
 					if (!rows.isEmpty()) {
-						try (PreparedStatement statement = tx.prepareStatement(update)) {
+						try (PreparedStatement statement = tx.prepareStatement(this.claimUpdate)) {
 							for (Row row : rows) {
 								statement.setString(1, this.instanceId);
 								statement.setLong(2, now + this.options.leaseDuration().toMillis());
@@ -622,8 +631,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	void complete(JdbcDelivery delivery, Job newState, StateStore stateStore) {
 		this.inFlight.remove(delivery);
-		JdbcStateStore jdbcStore = (stateStore instanceof JdbcStateStore store
-				&& store.sharesDataSourceWith(this.connections.dataSource())) ? store : null;
+		JdbcStateStore jdbcStore = sameDatabaseStore(stateStore);
 		if (jdbcStore == null) {
 			stateStore.update(newState);
 		}
@@ -670,13 +678,24 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			throw new ErgateJdbcException("Completing the delivery of job " + newState.id() + " (row "
 					+ delivery.rowId + " of " + this.queueTable + ") failed", ex);
 		}
-		if (lost) {
-			logger.warn(leaseLost(delivery) + ": its new state is dropped, the step runs again elsewhere");
-			return;
-		}
-		if (!newState.status().isFinal()) {
+		if (handedOn(delivery, newState, lost)) {
 			this.signal.bump();
 		}
+	}
+
+	/** The store when it is a {@link JdbcStateStore} on this queue's database, which a hand-over can write. */
+	private @Nullable JdbcStateStore sameDatabaseStore(StateStore stateStore) {
+		return (stateStore instanceof JdbcStateStore store && store.sharesDataSourceWith(this.connections.dataSource()))
+				? store : null;
+	}
+
+	/** After a hand-over: logs a lost lease; returns whether a successor was queued. */
+	private boolean handedOn(JdbcDelivery delivery, Job newState, boolean lost) {
+		if (lost) {
+			logger.warn(leaseLost(delivery) + ": its new state is dropped, the step runs again elsewhere");
+			return false;
+		}
+		return !newState.status().isFinal();
 	}
 
 	/**
@@ -791,7 +810,9 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private void commitHandOvers(List<HandOver> group, @Nullable HandOver own) {
 		boolean[] lost;
 		try (Connection connection = this.connections.own()) {
-			lost = Connections.inOwnTransaction(connection, (tx) -> handOver(tx, group));
+			// a hand-over alone is one statement, atomic in auto-commit: no transaction round trips
+			lost = (group.size() == 1 && connection.getAutoCommit()) ? handOver(connection, group)
+					: Connections.inOwnTransaction(connection, (tx) -> handOver(tx, group));
 		}
 		catch (SQLException | RuntimeException ex) {
 			for (HandOver handOver : group) {
@@ -809,13 +830,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		}
 		boolean successors = false;
 		for (int i = 0; i < group.size(); i++) {
-			HandOver handOver = group.get(i);
-			if (lost[i]) {
-				logger.warn(leaseLost(handOver.delivery()) + ": its new state is dropped, the step runs again elsewhere");
-			}
-			else if (!handOver.newState().status().isFinal()) {
-				successors = true;
-			}
+			successors |= handedOn(group.get(i).delivery(), group.get(i).newState(), lost[i]);
 		}
 		if (successors) {
 			this.signal.bump();
@@ -925,11 +940,9 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	 * lease was lost.
 	 */
 	private String[] handOverSql(JdbcStateStore store) {
-		String delete = "WITH d AS (DELETE FROM " + this.queueTable
-				+ " WHERE id = ? AND claimed_by = ? AND delivery_count = ? RETURNING id)";
+		String delete = "WITH d AS (DELETE FROM " + this.queueTable + CLAIMED_ROW + " RETURNING id)";
 		String withSuccessor = delete + ", s AS (" + store.postgresUpsert("d") + ") INSERT INTO " + this.queueTable
-				+ " (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) SELECT ?, ?, "
-				+ "CAST(? AS JSONB), ?, 0, ? FROM d";
+				+ QUEUE_COLUMNS + " SELECT ?, ?, " + JdbcDialect.POSTGRESQL.jsonParameter() + ", ?, 0, ? FROM d";
 		return new String[] { withSuccessor, delete + " " + store.postgresUpsert("d") };
 	}
 
@@ -957,7 +970,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.inFlight.remove(delivery);
 		String sql = "UPDATE " + this.queueTable + " SET claimed_by = NULL, lease_until = NULL"
 				+ (unstarted ? ", delivery_count = delivery_count - 1" : "")
-				+ " WHERE id = ? AND claimed_by = ? AND delivery_count = ?";
+				+ CLAIMED_ROW;
 		try (Connection connection = this.connections.own()) {
 			Connections.inOwnTransaction(connection, (tx) -> {
 				dialect(tx).relaxCommit(tx);
@@ -1008,8 +1021,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	}
 
 	private int deleteClaimed(Connection connection, long rowId, int deliveryCount) throws SQLException {
-		String sql = "DELETE FROM " + this.queueTable + " WHERE id = ? AND claimed_by = ? AND delivery_count = ?";
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement(this.deleteClaimed)) {
 			statement.setLong(1, rowId);
 			statement.setString(2, this.instanceId);
 			statement.setInt(3, deliveryCount);
@@ -1027,9 +1039,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private void insert(Connection connection, Collection<Job> jobs) throws SQLException {
 		JdbcDialect dialect = dialect(connection);
-		String sql = "INSERT INTO " + this.queueTable
-				+ " (job_id, workflow_name, payload, ready_at, delivery_count, enqueued_at) VALUES (?, ?, "
-				+ dialect.jsonParameter() + ", ?, 0, ?)";
+		String sql = "INSERT INTO " + this.queueTable + QUEUE_COLUMNS + " VALUES (?, ?, " + dialect.jsonParameter()
+				+ ", ?, 0, ?)";
 		long now = this.clock.millis();
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			for (Job job : jobs) {
@@ -1082,8 +1093,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			if (running.isEmpty()) {
 				return;
 			}
-			String sql = "UPDATE " + this.queueTable + " SET lease_until = ? WHERE id = ? AND claimed_by = ? "
-					+ "AND delivery_count = ?";
+			String sql = "UPDATE " + this.queueTable + " SET lease_until = ?" + CLAIMED_ROW;
 			long leaseUntil = this.clock.millis() + this.options.leaseDuration().toMillis();
 			try (Connection connection = this.connections.own()) {
 				int[] counts = Connections.inOwnTransaction(connection, (tx) -> {

@@ -46,11 +46,6 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcStateStore.class);
 
-	/**
-	 * How long a RUNNING mark waits before it is written: a step that ends sooner goes straight to its
-	 * next state, and its RUNNING mark (an upsert of its own) is never written.
-	 */
-
 	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
 			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
 			+ "requested_start_time, metadata, created_at, updated_at";
@@ -66,6 +61,17 @@ public final class JdbcStateStore implements QueryableStateStore {
 	private final String table;
 
 	private final Clock clock;
+
+	/** The PostgreSQL upsert of one job, durable and (for RUNNING marks) without waiting for the flush. */
+	private final String postgresUpsert;
+
+	private final String postgresUpsertNoFlushWait;
+
+	private final String mariadbUpsert;
+
+	private final String insert;
+
+	private final String updateIfNotBehind;
 
 	private final ConcurrentHashMap<String, PendingRunning> pendingRunning = new ConcurrentHashMap<>();
 
@@ -90,6 +96,30 @@ public final class JdbcStateStore implements QueryableStateStore {
 		this.mapper = options.jsonMapper();
 		this.table = options.table("job");
 		this.clock = Clock.systemUTC();
+		this.postgresUpsert = postgresUpsert(null);
+		this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + " " + postgresUpsert("c");
+		// MariaDB/MySQL evaluate assignments left to right: steps_completed goes last
+		StringBuilder update = new StringBuilder();
+		for (String column : new String[] { "id", "workflow_name", "step_name", "status", "percent_completed",
+				"initial_input_value", "last_return_value", "exception_traceback", "user_context",
+				"requested_start_time", "metadata", "updated_at", "steps_completed" }) {
+			update.append((update.length() > 0) ? ", " : "").append(column)
+				.append(" = IF(steps_completed <= VALUES(steps_completed), VALUES(").append(column)
+				.append("), ").append(column).append(')');
+		}
+		this.mariadbUpsert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES ("
+				+ values(JdbcDialect.MARIADB) + ") ON DUPLICATE KEY UPDATE " + update;
+		this.insert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (" + values(JdbcDialect.H2) + ")";
+		this.updateIfNotBehind = "UPDATE " + this.table + " SET id = ?, workflow_name = ?, step_name = ?, "
+				+ "status = ?, steps_completed = ?, percent_completed = ?, initial_input_value = ?, "
+				+ "last_return_value = ?, exception_traceback = ?, user_context = ?, requested_start_time = ?, "
+				+ "metadata = ?, updated_at = ? WHERE job_key = ? AND steps_completed <= ?";
+	}
+
+	/** The 15 placeholders of a row, JSON columns cast as the dialect needs. */
+	private static String values(JdbcDialect dialect) {
+		String json = dialect.jsonParameter();
+		return "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json + ", ?, ?";
 	}
 
 	/**
@@ -144,8 +174,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 					// one statement, one round trip; RUNNING marks commit without waiting for the flush
 					boolean relaxed = job.status() == JobStatus.RUNNING
 							&& !this.connections.isExternallyManaged(connection);
-					String sql = relaxed ? "WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x) "
-							+ postgresUpsert("c") : postgresUpsert(null);
+					String sql = relaxed ? this.postgresUpsertNoFlushWait : this.postgresUpsert;
 					try (PreparedStatement statement = connection.prepareStatement(sql)) {
 						bindPostgresUpsert(statement, 1, job);
 						statement.executeUpdate();
@@ -406,10 +435,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 	 * yields a row).
 	 */
 	String postgresUpsert(@Nullable String from) {
-		String json = JdbcDialect.POSTGRESQL.jsonParameter();
-		String values = "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json
-				+ ", ?, ?";
-		return "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") SELECT " + values
+		return "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") SELECT " + values(JdbcDialect.POSTGRESQL)
 				+ ((from != null) ? " FROM " + from : "")
 				+ " ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
 				+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
@@ -422,12 +448,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	/** Binds the parameters of {@link #postgresUpsert} from the given index; returns the next index. */
 	int bindPostgresUpsert(PreparedStatement statement, int start, Job job) throws SQLException {
-		Instant now = this.clock.instant();
-		statement.setString(start, key(job));
-		int index = bindAttributes(statement, JdbcDialect.POSTGRESQL, start + 1, job);
-		JdbcDialect.POSTGRESQL.setInstant(statement, index++, now);
-		JdbcDialect.POSTGRESQL.setInstant(statement, index++, now);
-		return index;
+		return bind(statement, JdbcDialect.POSTGRESQL, start, key(job), job, this.clock.instant());
 	}
 
 	private String key(Job job) {
@@ -448,36 +469,9 @@ public final class JdbcStateStore implements QueryableStateStore {
 			upsertByUpdateThenInsert(connection, dialect, key, job, now);
 			return;
 		}
-		String json = dialect.jsonParameter();
-		String values = "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json
-				+ ", ?, ?";
-		String sql;
-		if (dialect == JdbcDialect.POSTGRESQL) {
-			sql = "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") VALUES (" + values + ") "
-					+ "ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
-					+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
-					+ "steps_completed = EXCLUDED.steps_completed, percent_completed = EXCLUDED.percent_completed, "
-					+ "initial_input_value = EXCLUDED.initial_input_value, "
-					+ "last_return_value = EXCLUDED.last_return_value, "
-					+ "exception_traceback = EXCLUDED.exception_traceback, user_context = EXCLUDED.user_context, "
-					+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
-					+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed";
-		}
-		else {
-			// MariaDB/MySQL evaluate assignments left to right: steps_completed goes last
-			StringBuilder update = new StringBuilder();
-			for (String column : new String[] { "id", "workflow_name", "step_name", "status", "percent_completed",
-					"initial_input_value", "last_return_value", "exception_traceback", "user_context",
-					"requested_start_time", "metadata", "updated_at", "steps_completed" }) {
-				update.append((update.length() > 0) ? ", " : "").append(column)
-					.append(" = IF(steps_completed <= VALUES(steps_completed), VALUES(").append(column)
-					.append("), ").append(column).append(')');
-			}
-			sql = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
-					+ update;
-		}
+		String sql = (dialect == JdbcDialect.POSTGRESQL) ? this.postgresUpsert : this.mariadbUpsert;
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			bind(statement, dialect, key, job, now);
+			bind(statement, dialect, 1, key, job, now);
 			statement.executeUpdate();
 		}
 	}
@@ -487,10 +481,8 @@ public final class JdbcStateStore implements QueryableStateStore {
 		if (updateIfNotBehind(connection, dialect, key, job, now)) {
 			return;
 		}
-		String insert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-				+ "?, ?, ?)";
-		try (PreparedStatement statement = connection.prepareStatement(insert)) {
-			bind(statement, dialect, key, job, now);
+		try (PreparedStatement statement = connection.prepareStatement(this.insert)) {
+			bind(statement, dialect, 1, key, job, now);
 			statement.executeUpdate();
 		}
 		catch (SQLException ex) {
@@ -504,11 +496,7 @@ public final class JdbcStateStore implements QueryableStateStore {
 
 	private boolean updateIfNotBehind(Connection connection, JdbcDialect dialect, String key, Job job, Instant now)
 			throws SQLException {
-		String update = "UPDATE " + this.table + " SET id = ?, workflow_name = ?, step_name = ?, status = ?, "
-				+ "steps_completed = ?, percent_completed = ?, initial_input_value = ?, last_return_value = ?, "
-				+ "exception_traceback = ?, user_context = ?, requested_start_time = ?, metadata = ?, updated_at = ? "
-				+ "WHERE job_key = ? AND steps_completed <= ?";
-		try (PreparedStatement statement = connection.prepareStatement(update)) {
+		try (PreparedStatement statement = connection.prepareStatement(this.updateIfNotBehind)) {
 			int index = bindAttributes(statement, dialect, 1, job);
 			dialect.setInstant(statement, index++, now);
 			statement.setString(index++, key);
@@ -517,12 +505,14 @@ public final class JdbcStateStore implements QueryableStateStore {
 		}
 	}
 
-	private void bind(PreparedStatement statement, JdbcDialect dialect, String key, Job job, Instant now)
+	/** Binds a whole row (key, attributes, created_at, updated_at) from the given index; returns the next. */
+	private int bind(PreparedStatement statement, JdbcDialect dialect, int start, String key, Job job, Instant now)
 			throws SQLException {
-		statement.setString(1, key);
-		int index = bindAttributes(statement, dialect, 2, job);
+		statement.setString(start, key);
+		int index = bindAttributes(statement, dialect, start + 1, job);
 		dialect.setInstant(statement, index++, now);
-		dialect.setInstant(statement, index, now);
+		dialect.setInstant(statement, index++, now);
+		return index;
 	}
 
 	/** Binds id to metadata (12 parameters) from the given index; returns the next index. */
