@@ -105,7 +105,7 @@ final class JobRunner {
 		}
 		long started = System.nanoTime();
 		try (StepRun run = new StepRun(running, stepName, this.binder)) {
-			value = invoke(workflow.step(index), run, 0);
+			value = invoke(workflow, index, run, 0);
 		}
 		catch (Throwable ex) {
 			if (ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError)) {
@@ -124,12 +124,35 @@ final class JobRunner {
 		next(delivery, workflow, running, index, value, thrown, duration);
 	}
 
-	private @Nullable Object invoke(BoundStep step, StepRun run, int interceptor) throws Exception {
-		if (interceptor == this.interceptors.length) {
-			return step.invoke(run);
+	private @Nullable Object invoke(RegisteredWorkflow workflow, int index, StepRun run, int interceptor)
+			throws Exception {
+		if (interceptor < this.interceptors.length) {
+			return this.interceptors[interceptor].intercept(run.job(), run.stepName(),
+					() -> invoke(workflow, index, run, interceptor + 1));
 		}
-		return this.interceptors[interceptor].intercept(run.job(), run.stepName(),
-				() -> invoke(step, run, interceptor + 1));
+		try {
+			return workflow.step(index).invoke(run);
+		}
+		catch (GoToStep goTo) {
+			// a jump to no later step fails the step: interceptors see it fail, as the engine records it
+			RuntimeException invalid = invalidJump(workflow, index, goTo);
+			if (invalid != null) {
+				throw invalid;
+			}
+			throw goTo;
+		}
+	}
+
+	/** Why a jump cannot be taken (no such step, or not a later one), or null when it can. */
+	private static @Nullable RuntimeException invalidJump(RegisteredWorkflow workflow, int index, GoToStep goTo) {
+		int target = workflow.indexOf(goTo.stepName());
+		String stepName = workflow.stepName(index);
+		if (target < 0) {
+			return new IllegalStateException("Step \"" + stepName + "\" threw GoToStep(\"" + goTo.stepName()
+					+ "\") but workflow \"" + workflow.name() + "\" has no such step (known: " + workflow.knownSteps()
+					+ ")");
+		}
+		return (target <= index) ? new ReverseGoToError(stepName, goTo.stepName()) : null;
 	}
 
 	private void next(JobDelivery delivery, RegisteredWorkflow workflow, Job running, int index,
@@ -142,17 +165,13 @@ final class JobRunner {
 			outcome = StepOutcome.NEXT;
 		}
 		else if (thrown instanceof GoToStep goTo) {
+			// checked in invoke, unless an interceptor threw it
+			RuntimeException invalid = invalidJump(workflow, index, goTo);
+			if (invalid != null) {
+				failStep(delivery, running, stepName, duration, invalid);
+				return;
+			}
 			target = workflow.indexOf(goTo.stepName());
-			if (target < 0) {
-				failStep(delivery, running, stepName, duration, new IllegalStateException("Step \"" + stepName
-						+ "\" threw GoToStep(\"" + goTo.stepName() + "\") but workflow \"" + workflow.name()
-						+ "\" has no such step (known: " + workflow.knownSteps() + ")"));
-				return;
-			}
-			if (target <= index) {
-				failStep(delivery, running, stepName, duration, new ReverseGoToError(stepName, goTo.stepName()));
-				return;
-			}
 			value = goTo.returnValue();
 			outcome = StepOutcome.GO_TO;
 		}
@@ -269,7 +288,7 @@ final class JobRunner {
 
 		ReverseGoToError(String from, String to) {
 			super("ReverseGoToError: step \"" + from + "\" threw GoToStep(\"" + to
-					+ "\"), which is not after it: steps may only jump forward");
+					+ "\"), which is not a later step: steps may only jump forward");
 		}
 
 		@Override

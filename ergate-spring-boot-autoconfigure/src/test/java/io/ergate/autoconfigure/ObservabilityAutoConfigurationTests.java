@@ -172,8 +172,7 @@ class ObservabilityAutoConfigurationTests {
 
 	@Test
 	void userBeansReplaceTheAutoConfiguredOnes() {
-		ObservationStepInterceptor mine = new ObservationStepInterceptor(ObservationRegistry.NOOP, null,
-				(name) -> java.util.Optional.empty());
+		ObservationStepInterceptor mine = new ObservationStepInterceptor(ObservationRegistry.NOOP, null);
 		this.runner.withBean(ObservationStepInterceptor.class, () -> mine)
 			.run((context) -> assertThat(context).getBean(ObservationStepInterceptor.class).isSameAs(mine));
 	}

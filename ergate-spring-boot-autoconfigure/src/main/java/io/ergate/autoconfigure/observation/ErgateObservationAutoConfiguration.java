@@ -29,10 +29,8 @@ public final class ErgateObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ObservationStepInterceptor ergateObservationStepInterceptor(ObservationRegistry observationRegistry,
-			ObjectProvider<ErgateStepObservationConvention> convention, ObjectProvider<Ergate> ergate) {
-		// the interceptor is part of the engine: the engine is looked up when a step runs
-		return new ObservationStepInterceptor(observationRegistry, convention.getIfAvailable(),
-				(name) -> ergate.getObject().workflow(name));
+			ObjectProvider<ErgateStepObservationConvention> convention) {
+		return new ObservationStepInterceptor(observationRegistry, convention.getIfAvailable());
 	}
 
 	@Bean

@@ -1,17 +1,12 @@
 package io.ergate.autoconfigure.observation;
 
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
 
 import io.ergate.AbortJob;
 import io.ergate.GoToEnd;
 import io.ergate.GoToStep;
 import io.ergate.Job;
 import io.ergate.StepInterceptor;
-import io.ergate.Workflow;
-import io.ergate.WorkflowStep;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -34,22 +29,17 @@ public class ObservationStepInterceptor implements StepInterceptor, Ordered {
 
 	private final @Nullable ErgateStepObservationConvention convention;
 
-	private final Function<String, Optional<Workflow>> workflows;
-
 	private int order = DEFAULT_ORDER;
 
 	/**
 	 * Creates an interceptor.
 	 * @param registry where observations go
 	 * @param convention replaces the default convention, or {@code null}
-	 * @param workflows finds a registered workflow by name, to tell a valid jump from one the engine
-	 * fails
 	 */
 	public ObservationStepInterceptor(ObservationRegistry registry,
-			@Nullable ErgateStepObservationConvention convention, Function<String, Optional<Workflow>> workflows) {
+			@Nullable ErgateStepObservationConvention convention) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.convention = convention;
-		this.workflows = Objects.requireNonNull(workflows, "workflows");
 	}
 
 	@Override
@@ -65,14 +55,8 @@ public class ObservationStepInterceptor implements StepInterceptor, Ordered {
 			return value;
 		}
 		catch (GoToStep ex) {
-			if (jumpsForward(context.getJob(), stepName, ex.stepName())) {
-				context.setOutcome("goto");
-			}
-			else {
-				context.setOutcome("failed");
-				observation.error(new IllegalStateException("Step \"" + stepName + "\" threw GoToStep(\""
-						+ ex.stepName() + "\"), which is not a later step of workflow \"" + job.workflowName() + "\""));
-			}
+			// the engine turns a jump to no later step into a failure before it gets here
+			context.setOutcome("goto");
 			throw ex;
 		}
 		catch (GoToEnd ex) {
@@ -91,15 +75,6 @@ public class ObservationStepInterceptor implements StepInterceptor, Ordered {
 		finally {
 			observation.stop();
 		}
-	}
-
-	private boolean jumpsForward(Job job, String from, String to) {
-		Optional<Workflow> workflow = this.workflows.apply(job.workflowName());
-		if (workflow.isEmpty()) {
-			return true;
-		}
-		List<String> names = workflow.get().steps().stream().map(WorkflowStep::name).toList();
-		return names.indexOf(to) > names.indexOf(from);
 	}
 
 	@Override
