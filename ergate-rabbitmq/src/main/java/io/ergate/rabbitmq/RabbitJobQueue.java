@@ -115,6 +115,9 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private volatile boolean closed;
 
+	/** Whether the consumers run and none is known cancelled: then a take needs no lock. */
+	private volatile boolean consuming;
+
 	private RabbitJobQueue(Builder builder) {
 		this.topology = new Topology(builder.queue,
 				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
@@ -130,8 +133,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
 		try {
 			if (builder.declare) {
-				this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
-				this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
+				declareQueues();
 			}
 			else {
 				this.publisher.checkExists(this.topology.queue());
@@ -164,7 +166,10 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	 */
 	@Override
 	public JobDelivery take() throws InterruptedException {
-		startConsumers();
+		checkOpen();
+		if (!this.consuming) {
+			startConsumers();
+		}
 		while (true) {
 			RawDelivery raw = this.handOff.take();
 			if (raw.isCancellation()) {
@@ -367,6 +372,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 					+ "\": " + Publisher.rootMessage(ex), ex);
 		}
 		this.consumeConnection = connection;
+		this.consuming = true;
 		logger.info("Consuming RabbitMQ queue \"{}\" with {} consumer(s), prefetch {}", this.topology.queue(),
 				this.consumerCount, this.prefetch);
 	}
@@ -380,15 +386,18 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		if (connection == null || this.closed) {
 			return;
 		}
+		// until every cancelled consumer is replaced, each take tries again (under the lock)
+		this.consuming = false;
+		boolean declared = false;
 		for (int i = 0; i < this.consumers.size(); i++) {
 			JobConsumer cancelled = this.consumers.get(i);
 			if (!cancelled.isCancelled()) {
 				continue;
 			}
 			Publisher.closeQuietly(cancelled.getChannel());
-			if (this.declare) {
-				this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
-				this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
+			if (this.declare && !declared) {
+				declareQueues();
+				declared = true;
 			}
 			try {
 				this.consumers.set(i, consume(connection));
@@ -400,6 +409,12 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 			logger.info("Consuming RabbitMQ queue \"{}\" again after the broker cancelled a consumer",
 					this.topology.queue());
 		}
+		this.consuming = true;
+	}
+
+	private void declareQueues() {
+		this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
+		this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
 	}
 
 	private JobConsumer consume(Connection connection) throws IOException {
