@@ -21,11 +21,7 @@ final class LatencyScenario {
 
 		volatile long submitted;
 
-		long firstStart;
-
 		long lastEnd;
-
-		int step;
 
 		final long[] submitToStart;
 
