@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -88,6 +90,13 @@ public final class Ergate implements AutoCloseable {
 
 	private @Nullable ExecutorService ownedExecutor;
 
+	private final HandlingFailures handlingFailures;
+
+	/** Jobs handled by loops that have ended, so that the count only grows. */
+	private final AtomicLong handledByEndedLoops = new AtomicLong();
+
+	private final @Nullable Consumer<Throwable> fatalErrorHandler;
+
 	/**
 	 * Creates an application with the default settings.
 	 * @param queue where jobs wait
@@ -104,6 +113,9 @@ public final class Ergate implements AutoCloseable {
 		this.clock = builder.clock;
 		this.backoffInitial = builder.backoffInitial;
 		this.backoffMax = builder.backoffMax;
+		this.handlingFailures = new HandlingFailures(builder.poisonAttempts, this::handledJobs, builder.backoffInitial,
+				builder.backoffMax);
+		this.fatalErrorHandler = builder.fatalErrorHandler;
 		ComponentFactory factory = (builder.componentFactory != null) ? builder.componentFactory
 				: Ergate::instantiate;
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
@@ -227,7 +239,7 @@ public final class Ergate implements AutoCloseable {
 	 */
 	public void run() {
 		this.stopping = false;
-		new WorkerLoop(false).run();
+		new WorkerLoop(null, 0).run();
 	}
 
 	/**
@@ -258,7 +270,7 @@ public final class Ergate implements AutoCloseable {
 		// loops of an earlier stop that timed out keep their own stop request and end after their step
 		this.stopping = false;
 		for (int i = 0; i < concurrency; i++) {
-			WorkerLoop loop = new WorkerLoop(true);
+			WorkerLoop loop = new WorkerLoop(executor, 0);
 			this.loops.add(loop);
 			try {
 				executor.execute(loop);
@@ -349,10 +361,20 @@ public final class Ergate implements AutoCloseable {
 		return new PlainDelivery(this.queue, Objects.requireNonNull(job, "JobQueue.getOne() returned null"));
 	}
 
-	private void recordFailure(RuntimeException ex) {
+	/** @return the failures in a row, this one included */
+	private int recordFailure(Throwable ex) {
 		this.lastError = ex.getClass().getName() + ": " + ex.getMessage();
 		this.lastErrorTime = this.clock.instant();
-		this.consecutiveFailures.incrementAndGet();
+		return this.consecutiveFailures.incrementAndGet();
+	}
+
+	/** How many jobs the workers have handled so far: summed on the failure path only. */
+	private long handledJobs() {
+		long handled = 0;
+		for (WorkerLoop loop : this.loops) {
+			handled += loop.handled.get();
+		}
+		return handled + this.handledByEndedLoops.get();
 	}
 
 	private static <T> T instantiate(Class<T> type) {
@@ -371,17 +393,28 @@ public final class Ergate implements AutoCloseable {
 
 		private final boolean resilient;
 
+		/** Where a resilient loop runs, and where its replacement runs when it dies; null for {@link #run()}. */
+		private final @Nullable Executor executor;
+
+		/** Errors that killed the loops this one replaces, in a row: its replacement waits longer each time. */
+		private final int fatalErrors;
+
 		private final AtomicInteger state = new AtomicInteger(STARTING);
 
 		private final CountDownLatch done = new CountDownLatch(1);
+
+		/** Jobs this loop handled; written only by its thread, read on the failure path. */
+		private final AtomicLong handled = new AtomicLong();
 
 		private volatile @Nullable Thread thread;
 
 		/** Set by {@link Ergate#stop}: this loop takes no more jobs, whatever a later start does. */
 		private volatile boolean stopRequested;
 
-		WorkerLoop(boolean resilient) {
-			this.resilient = resilient;
+		WorkerLoop(@Nullable Executor executor, int fatalErrors) {
+			this.resilient = executor != null;
+			this.executor = executor;
+			this.fatalErrors = fatalErrors;
 		}
 
 		void requestStop() {
@@ -401,12 +434,54 @@ public final class Ergate implements AutoCloseable {
 			this.thread = Thread.currentThread();
 			Ergate.this.loops.add(this);
 			try {
+				if (this.fatalErrors > 0 && !pause(this.fatalErrors)) {
+					return;
+				}
 				loop();
 			}
+			catch (Throwable ex) {
+				if (!this.resilient) {
+					throw ex;
+				}
+				// nothing escapes a worker thread: the error is logged, shown in the status, and the loop replaced
+				diedOf(ex);
+			}
 			finally {
+				Ergate.this.handledByEndedLoops.addAndGet(this.handled.get());
 				Ergate.this.loops.remove(this);
 				this.thread = null;
 				this.done.countDown();
+			}
+		}
+
+		private void diedOf(Throwable error) {
+			recordFailure(error);
+			Consumer<Throwable> handler = Ergate.this.fatalErrorHandler;
+			boolean replace = !this.stopRequested && handler == null;
+			logger.error("Ergate worker {} died of {}{}", Thread.currentThread().getName(), error,
+					replace ? "; a new worker replaces it" : "", error);
+			if (handler != null) {
+				try {
+					handler.accept(error);
+				}
+				catch (RuntimeException ex) {
+					logger.error("The fatal error handler failed", ex);
+				}
+				return;
+			}
+			if (replace && this.executor != null) {
+				WorkerLoop replacement = new WorkerLoop(this.executor, this.fatalErrors + 1);
+				Ergate.this.loops.add(replacement);
+				if (this.stopRequested) {
+					replacement.requestStop();
+				}
+				try {
+					this.executor.execute(replacement);
+				}
+				catch (RejectedExecutionException ex) {
+					Ergate.this.loops.remove(replacement);
+					logger.error("No worker could replace the one that died: the executor refused it", ex);
+				}
 			}
 		}
 
@@ -426,10 +501,12 @@ public final class Ergate implements AutoCloseable {
 					break;
 				}
 				catch (RuntimeException ex) {
-					logger.error("Taking a job from the queue failed", ex);
-					recordFailure(ex);
-					if (!this.resilient || !backOff(++failures)) {
+					failed("Taking a job from the queue failed", ex);
+					if (!this.resilient) {
 						throw ex;
+					}
+					if (!backOff(++failures)) {
+						break;
 					}
 					continue;
 				}
@@ -439,28 +516,83 @@ public final class Ergate implements AutoCloseable {
 					break;
 				}
 				try {
-					Ergate.this.runner.process(delivery);
+					processOrRelease(delivery);
 					failures = 0;
+					this.handled.lazySet(this.handled.get() + 1);
 					if (Ergate.this.consecutiveFailures.get() != 0) {
-						// written only when it changes: workers share this field
-						Ergate.this.consecutiveFailures.set(0);
+						recovered();
 					}
 				}
 				catch (RuntimeException ex) {
 					Job job = delivery.job();
-					logger.error("Processing job {} (workflow {}, step {}) failed in the queue or state store; "
-							+ "its delivery is released so that it runs again. Its state was: {}", job.id(),
-							job.workflowName(), job.stepName(), job, ex);
-					recordFailure(ex);
-					release(delivery);
 					if (!this.resilient) {
+						logger.error("Processing job {} (workflow {}, step {}) failed in the queue or state store; "
+								+ "its delivery is released so that it runs again. Its state was: {}", job.id(),
+								job.workflowName(), job.stepName(), job, ex);
+						recordFailure(ex);
+						release(delivery);
 						throw ex;
 					}
+					HandlingFailures.Verdict verdict = Ergate.this.handlingFailures.failed(job);
 					this.state.set(WAITING);
-					if (!backOff(++failures)) {
+					if (verdict.poison()) {
+						poison(delivery, job, verdict, ex);
+						continue;
+					}
+					failed("Processing job " + job.id() + " (workflow " + job.workflowName() + ", step "
+							+ job.stepName() + ") failed in the queue or state store (failure " + verdict.count()
+							+ " of " + Ergate.this.handlingFailures.poisonAttempts() + " before it counts as poison); "
+							+ "it is given back to run again in " + verdict.delay().toMillis() + " ms", ex);
+					releaseLater(delivery, verdict.delay());
+					// other jobs go through: this one is the problem, and the others need not wait
+					if (!verdict.othersWentThrough() && !backOff(++failures)) {
 						break;
 					}
 				}
+			}
+		}
+
+		/** Runs the job's step; when an error kills this loop meanwhile, the job is given back first. */
+		private void processOrRelease(JobDelivery delivery) {
+			try {
+				Ergate.this.runner.process(delivery);
+			}
+			catch (Error ex) {
+				release(delivery);
+				throw ex;
+			}
+		}
+
+		/** Logs a failure of the queue or the store: its stack trace once per streak of failures, then a line each. */
+		private void failed(String what, RuntimeException ex) {
+			int streak = recordFailure(ex);
+			if (streak == 1) {
+				logger.error(what, ex);
+			}
+			else {
+				logger.warn("{}: {} (failure {} in a row; the stack trace was logged with the first)", what, ex, streak);
+			}
+		}
+
+		private void recovered() {
+			int streak = Ergate.this.consecutiveFailures.getAndSet(0);
+			if (streak != 0) {
+				logger.info("Ergate workers handle jobs again, after {} failure(s) in a row", streak);
+			}
+		}
+
+		private void poison(JobDelivery delivery, Job job, HandlingFailures.Verdict verdict, RuntimeException ex) {
+			String reason = "Handling job " + job.id() + " (workflow " + job.workflowName() + ", step " + job.stepName()
+					+ ") failed " + verdict.count() + " times in the queue or the state store while other jobs went "
+					+ "through, the last time with: " + ex + ". Fix what the job holds (or the store), then put it "
+					+ "on the queue again";
+			try {
+				Ergate.this.runner.poison(delivery, job, reason);
+			}
+			catch (RuntimeException deadLetterFailure) {
+				logger.error("Moving poison job {} to the dead letters failed; it is given back", job.id(),
+						deadLetterFailure);
+				releaseLater(delivery, verdict.delay());
 			}
 		}
 
@@ -480,11 +612,28 @@ public final class Ergate implements AutoCloseable {
 			}
 		}
 
+		private void releaseLater(JobDelivery delivery, Duration delay) {
+			try {
+				delivery.releaseLater(delay);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Giving job {} back to the queue failed ({}); the queue delivers it again when it can",
+						delivery.job().id(), ex.toString());
+			}
+		}
+
 		/** @return false when interrupted: the worker stops */
 		private boolean backOff(int failures) {
+			if (!pause(failures)) {
+				return false;
+			}
+			return !this.stopRequested;
+		}
+
+		private boolean pause(int failures) {
 			long initial = Ergate.this.backoffInitial.toMillis();
 			long delay = Math.min(Ergate.this.backoffMax.toMillis(), initial << Math.min(20, failures - 1));
-			logger.warn("Ergate worker backing off for {} ms after {} failure(s) in a row", delay, failures);
+			logger.debug("Ergate worker backing off for {} ms after {} failure(s) in a row", delay, failures);
 			try {
 				Thread.sleep(delay);
 				return true;
@@ -522,6 +671,10 @@ public final class Ergate implements AutoCloseable {
 		private Duration backoffMax = Duration.ofSeconds(10);
 
 		private int unknownWorkflowAttempts = 2;
+
+		private int poisonAttempts = 3;
+
+		private @Nullable Consumer<Throwable> fatalErrorHandler;
 
 		private Builder(JobQueue queue, StateStore stateStore) {
 			this.queue = Objects.requireNonNull(queue, "queue");
@@ -618,6 +771,38 @@ public final class Ergate implements AutoCloseable {
 				throw new IllegalArgumentException("unknownWorkflowAttempts must be 1 or more, was " + attempts);
 			}
 			this.unknownWorkflowAttempts = attempts;
+			return this;
+		}
+
+		/**
+		 * Sets how many times the handling of one job may fail in the queue or the store (its state
+		 * cannot be recorded, its successor cannot be put), each time while other jobs go through,
+		 * before the job counts as poison: it is then dead-lettered (or, where the queue has no dead
+		 * letters, logged with its state and dropped). Failures while no job goes through are an outage
+		 * of the queue or the store and never make a job poison: the workers back off and retry. A job
+		 * whose handling failed is given back to wait behind the others, so it never holds them up.
+		 * @param attempts 2 or more, default 3
+		 * @return this builder
+		 */
+		public Builder poisonAttempts(int attempts) {
+			if (attempts < 2) {
+				throw new IllegalArgumentException("poisonAttempts must be 2 or more, was " + attempts);
+			}
+			this.poisonAttempts = attempts;
+			return this;
+		}
+
+		/**
+		 * Sets what happens when a background worker dies of an error that is not the queue's, the
+		 * store's or a step's (an {@link OutOfMemoryError}, say). The error is always logged and shown in
+		 * {@link Ergate#status()}; without a handler a new worker replaces the dead one, after a pause that
+		 * grows when it keeps happening. With one, the handler is called instead (to exit the application,
+		 * for example) and the worker is not replaced.
+		 * @param handler called with the error, on the dying worker's thread
+		 * @return this builder
+		 */
+		public Builder fatalErrorHandler(Consumer<Throwable> handler) {
+			this.fatalErrorHandler = Objects.requireNonNull(handler, "handler");
 			return this;
 		}
 

@@ -3,7 +3,9 @@ package io.ergate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,10 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 	private volatile int delayedCount;
 
 	private final Clock clock;
+
+	private static final int MAX_DEAD_LETTERS = 10_000;
+
+	private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
 
 	private long sequence;
 
@@ -176,6 +182,35 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 	}
 
 	private record Delayed(Job job, Instant due, long sequence) {
+	}
+
+	/**
+	 * Returns the jobs the engine moved out of this queue for good (a final status, a job that
+	 * cannot run here, poison), oldest first; the latest 10,000 are kept.
+	 * @return the dead letters
+	 */
+	public List<DeadLetter> deadLetters() {
+		synchronized (this.deadLetters) {
+			return List.copyOf(this.deadLetters);
+		}
+	}
+
+	void deadLetter(Job job, String reason) {
+		synchronized (this.deadLetters) {
+			if (this.deadLetters.size() == MAX_DEAD_LETTERS) {
+				this.deadLetters.removeFirst();
+			}
+			this.deadLetters.addLast(new DeadLetter(job, reason, this.clock.instant()));
+		}
+	}
+
+	/**
+	 * A job moved out of the queue for good.
+	 * @param job the job as it was taken
+	 * @param reason why it cannot run
+	 * @param time when it was moved
+	 */
+	public record DeadLetter(Job job, String reason, Instant time) {
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * are not kept. Everything is lost when the process ends; use it for tests, development and jobs
  * that may be lost.
  * <p>
+ * Its {@linkplain FencingStateStore fenced writes} refuse a state the job has moved past, so that a
+ * step a queue delivers twice does not fork its job.
+ * <p>
  * To keep memory bounded it forgets the oldest jobs in a final status once more than
  * {@code maxFinishedJobs} of them are kept (default 100,000).
  */
-public final class InMemoryStateStore implements QueryableStateStore {
+public final class InMemoryStateStore implements QueryableStateStore, FencingStateStore {
 
 	private final Map<Object, Entry> jobs = new ConcurrentHashMap<>();
 
@@ -74,6 +78,42 @@ public final class InMemoryStateStore implements QueryableStateStore {
 		wasFinal = entry.job.status().isFinal();
 		entry.job = job;
 		noteFinished(id, job, wasFinal);
+	}
+
+	@Override
+	public boolean claim(Job running, boolean redelivered) {
+		return fenced(running, (recorded) -> FencingStateStore.allowsClaim(recorded, running, redelivered));
+	}
+
+	@Override
+	public boolean handOver(Job newState, int fromStepsCompleted) {
+		return fenced(newState, (recorded) -> FencingStateStore.allowsHandOver(recorded, fromStepsCompleted));
+	}
+
+	private boolean fenced(Job job, Predicate<Job> allows) {
+		Object id = job.id();
+		if (id == null) {
+			return true;
+		}
+		Entry entry = this.jobs.get(id);
+		if (entry == null) {
+			Entry created = new Entry(job, this.sequence.incrementAndGet());
+			entry = this.jobs.putIfAbsent(id, created);
+			if (entry == null) {
+				noteFinished(id, job, false);
+				return true;
+			}
+		}
+		boolean wasFinal;
+		synchronized (entry) {
+			if (!allows.test(entry.job)) {
+				return false;
+			}
+			wasFinal = entry.job.status().isFinal();
+			entry.job = job;
+		}
+		noteFinished(id, job, wasFinal);
+		return true;
 	}
 
 	private void noteFinished(Object id, Job job, boolean wasFinal) {

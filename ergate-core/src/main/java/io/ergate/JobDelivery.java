@@ -1,5 +1,7 @@
 package io.ergate;
 
+import java.time.Duration;
+
 /**
  * A job taken from a {@link ReliableJobQueue}, owned by the worker until it completes, acknowledges,
  * releases or dead-letters it. One of those settles the delivery, once; a {@code complete} that throws
@@ -45,10 +47,23 @@ public interface JobDelivery {
 	void release();
 
 	/**
+	 * Gives the job back after its handling failed (its state could not be recorded, or its
+	 * successor not put), to be delivered again no sooner than after the delay and behind the jobs
+	 * waiting now, so that a job that keeps failing never holds up the others. The default
+	 * {@linkplain #release() releases} it at once.
+	 * @param delay how long the job should wait before it is delivered again
+	 */
+	default void releaseLater(Duration delay) {
+		release();
+	}
+
+	/**
 	 * Moves the job out of the queue for good, to the queue's dead-letter place (a dead-letter queue
 	 * or table) with the reason, where the queue has one. The engine does this with a job that names a
 	 * workflow or step no worker knows, after it has been delivered
-	 * {@linkplain Ergate.Builder#unknownWorkflowAttempts(int) a few times}.
+	 * {@linkplain Ergate.Builder#unknownWorkflowAttempts(int) a few times}; with a job that is already
+	 * in a final status; and with a job whose handling failed
+	 * {@linkplain Ergate.Builder#poisonAttempts(int) several times} while other jobs went through.
 	 * @param reason why the job cannot run
 	 * @return {@code true} when the job was dead-lettered; {@code false} (the default) when the queue
 	 * has no such place, and the engine records the job as {@link JobStatus#FAILED} instead

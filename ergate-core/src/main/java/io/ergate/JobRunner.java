@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,12 +49,17 @@ final class JobRunner {
 
 	private final int unknownWorkflowAttempts;
 
+	/** The store's fenced writes, when the queue can deliver a step again after its hand-over; else null. */
+	private final @Nullable FencingStateStore fencing;
+
 	JobRunner(WorkflowRegistry registry, JobQueue queue, StateStore stateStore, StepBinder binder,
 			List<JobListener> listeners, List<StepInterceptor> interceptors, Delayer delayer, Clock clock,
 			int unknownWorkflowAttempts) {
 		this.registry = registry;
 		this.queue = queue;
 		this.stateStore = stateStore;
+		this.fencing = (queue instanceof ReliableJobQueue reliable && stateStore instanceof FencingStateStore fenced
+				&& !reliable.handsOverAtomically(stateStore)) ? fenced : null;
 		this.binder = binder;
 		this.listeners = listeners.toArray(new JobListener[0]);
 		this.interceptors = interceptors.toArray(new StepInterceptor[0]);
@@ -65,9 +71,14 @@ final class JobRunner {
 	void process(JobDelivery delivery) {
 		Job job = delivery.job();
 		if (job.status().isFinal()) {
-			logger.debug("Job {} is already {}: nothing to run", job.id(), job.status());
-			delivery.acknowledge();
+			poison(delivery, job, "Job " + job.id() + " is already " + job.status() + ": a job on the queue must be "
+					+ "QUEUED, SCHEDULED or RUNNING, and a job in a final status has no step left to run (to run it "
+					+ "again, put it with status QUEUED and the step to run as step_name)");
 			return;
+		}
+		if (job.id() == null) {
+			// a plain queue's job put without one: reliable queues give ids when they decode
+			job = job.toBuilder().id(UUID.randomUUID().toString()).build();
 		}
 		Instant startTime = job.requestedStartTime();
 		if (startTime != null && this.clock.instant().isBefore(startTime)) {
@@ -87,7 +98,13 @@ final class JobRunner {
 		}
 		String stepName = workflow.stepName(index);
 		Job running = job.withStatus(JobStatus.RUNNING, stepName);
-		this.stateStore.update(running);
+		if (this.fencing == null) {
+			this.stateStore.update(running);
+		}
+		else if (!this.fencing.claim(running, delivery.deliveryCount() > 1)) {
+			superseded(delivery, running, job.stepsCompleted());
+			return;
+		}
 		for (JobListener listener : this.listeners) {
 			try {
 				listener.onJobRunStart(running);
@@ -182,8 +199,10 @@ final class JobRunner {
 		}
 		else if (thrown instanceof AbortJob abort) {
 			Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + abort.reason());
-			logger.debug("Job {} aborted at step {}: {}", running.id(), stepName, abort.reason());
-			handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null));
+			logger.info("Job {} (workflow {}) aborted at step {}: {}", running.id(), running.workflowName(), stepName,
+					abort.reason());
+			handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null),
+					running.stepsCompleted());
 			return;
 		}
 		else {
@@ -202,13 +221,16 @@ final class JobRunner {
 			next = running.afterStep(workflow.stepName(target), JobStatus.QUEUED, stepsCompleted, percent, value,
 					null);
 		}
-		handOn(delivery, new StepResult(next, stepName, outcome, duration, null));
+		handOn(delivery, new StepResult(next, stepName, outcome, duration, null), running.stepsCompleted());
 	}
 
 	private void failStep(JobDelivery delivery, Job running, String stepName, Duration duration, Throwable error) {
 		Job failed = running.stopped(JobStatus.FAILED, stepName, traceback(error));
+		logger.warn("Job {} (workflow {}) failed at step {}: {}", running.id(), running.workflowName(), stepName,
+				error.toString());
 		logger.debug("Job {} failed at step {}", running.id(), stepName, error);
-		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, duration, error));
+		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, duration, error),
+				running.stepsCompleted());
 	}
 
 	/**
@@ -233,12 +255,68 @@ final class JobRunner {
 			return;
 		}
 		logger.warn("Job {} cannot run: {}", job.id(), reason);
-		handOn(delivery, result);
+		handOn(delivery, result, job.stepsCompleted());
 	}
 
-	private void handOn(JobDelivery delivery, StepResult result) {
-		delivery.complete(result.job(), this.stateStore);
-		notifyListeners(result);
+	/**
+	 * A job that cannot run anywhere (a final status, a payload the store cannot write): moved to the
+	 * queue's dead letters, or, where the queue has none, logged with its whole state and dropped.
+	 */
+	void poison(JobDelivery delivery, Job job, String reason) {
+		if (delivery.deadLetter(reason)) {
+			logger.warn("Job {} (workflow {}, step {}) was moved to the queue's dead letters: {}", job.id(),
+					job.workflowName(), job.stepName(), reason);
+			return;
+		}
+		delivery.acknowledge();
+		logger.error("Job {} (workflow {}, step {}) was dropped, and the queue has no dead letters to keep it: {}. "
+				+ "The job was: {}", job.id(), job.workflowName(), job.stepName(), reason, job);
+	}
+
+	private void handOn(JobDelivery delivery, StepResult result, int fromStepsCompleted) {
+		if (complete(delivery, result.job(), fromStepsCompleted)) {
+			notifyListeners(result);
+		}
+	}
+
+	/** Completes a delivery with the job's new state; false when the store refused it as superseded. */
+	private boolean complete(JobDelivery delivery, Job newState, int fromStepsCompleted) {
+		if (this.fencing == null) {
+			delivery.complete(newState, this.stateStore);
+			return true;
+		}
+		try {
+			delivery.complete(newState, new FencedHandOver(this.fencing, fromStepsCompleted));
+			return true;
+		}
+		catch (StaleHandOver ex) {
+			superseded(delivery, newState, fromStepsCompleted);
+			return false;
+		}
+	}
+
+	/**
+	 * A step delivered again after another delivery handed it over (its worker died between putting
+	 * the successor and acknowledging): this run is dropped, so that the rest of the job does not run
+	 * twice. When the recorded state is that hand-over and nobody has started it, its successor may not
+	 * have been put before the worker died: it is put again (a copy is refused when claimed).
+	 */
+	private void superseded(JobDelivery delivery, Job job, int fromStepsCompleted) {
+		FencingStateStore fencing = this.fencing;
+		Job recorded = (fencing != null) ? fencing.findById(job.id()).orElse(null) : null;
+		if (recorded != null && delivery.deliveryCount() > 1 && !recorded.status().isFinal()
+				&& recorded.status() != JobStatus.RUNNING && recorded.stepsCompleted() <= fromStepsCompleted + 1
+				&& recorded.stepsCompleted() >= fromStepsCompleted) {
+			this.queue.put(recorded);
+			logger.info("Job {} step {} was delivered again after its hand-over was recorded; its next state is put "
+					+ "on the queue again in case it was lost, and this delivery is dropped", job.id(), job.stepName());
+		}
+		else {
+			logger.info("Job {} step {} was delivered again, but another delivery has handed it over already (state "
+					+ "recorded: {} at {} steps): this delivery is dropped", job.id(), job.stepName(),
+					(recorded != null) ? recorded.status() : "none", (recorded != null) ? recorded.stepsCompleted() : 0);
+		}
+		delivery.acknowledge();
 	}
 
 	private void notifyListeners(StepResult result) {
@@ -264,7 +342,7 @@ final class JobRunner {
 				job.stepName());
 		logger.debug("Job {} is scheduled for {}", job.id(), startTime);
 		if (this.queue.supportsDelayedDelivery()) {
-			delivery.complete(scheduled, this.stateStore);
+			complete(delivery, scheduled, job.stepsCompleted());
 		}
 		else {
 			this.stateStore.update(scheduled);
@@ -277,6 +355,31 @@ final class JobRunner {
 		StringWriter writer = new StringWriter();
 		error.printStackTrace(new PrintWriter(writer));
 		return writer.toString();
+	}
+
+	/** The fenced writes of one hand-over, as the store a delivery completes with. */
+	private record FencedHandOver(FencingStateStore store, int fromStepsCompleted) implements StateStore {
+
+		@Override
+		public void update(Job job) {
+			if (!this.store.handOver(job, this.fromStepsCompleted)) {
+				throw StaleHandOver.INSTANCE;
+			}
+		}
+
+	}
+
+	/** Thrown through a delivery's complete when the store refused its hand-over. */
+	static final class StaleHandOver extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		static final StaleHandOver INSTANCE = new StaleHandOver();
+
+		private StaleHandOver() {
+			super("The store has moved past this step: another delivery handed it over", null, false, false);
+		}
+
 	}
 
 	/**

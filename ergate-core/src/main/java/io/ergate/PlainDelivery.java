@@ -37,4 +37,13 @@ final class PlainDelivery implements JobDelivery {
 		this.queue.put(this.job);
 	}
 
+	@Override
+	public boolean deadLetter(String reason) {
+		if (this.queue instanceof InMemoryJobQueue memory) {
+			memory.deadLetter(this.job, reason);
+			return true;
+		}
+		return false;
+	}
+
 }

@@ -50,6 +50,19 @@ public interface ReliableJobQueue extends JobQueue {
 		put(job);
 	}
 
+	/**
+	 * Tells whether completing a delivery writes the new state to this store, deletes the delivered
+	 * message and puts the successor in one transaction, so that a step handed over once is never
+	 * delivered again. When it does not, and the store is a {@link FencingStateStore}, the engine
+	 * fences each step's writes so that a step delivered again after its hand-over does not fork the
+	 * job.
+	 * @param stateStore the engine's store
+	 * @return {@code false} unless the queue and the store share a transaction
+	 */
+	default boolean handsOverAtomically(StateStore stateStore) {
+		return false;
+	}
+
 	@Override
 	default boolean supportsDelayedDelivery() {
 		return true;

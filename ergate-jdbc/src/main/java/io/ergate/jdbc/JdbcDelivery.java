@@ -1,5 +1,6 @@
 package io.ergate.jdbc;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ergate.Job;
@@ -62,6 +63,24 @@ final class JdbcDelivery implements JobDelivery {
 	public void release() {
 		finish("release");
 		this.queue.release(this, false);
+	}
+
+	@Override
+	public void releaseLater(Duration delay) {
+		finish("release");
+		this.queue.release(this, false, delay.toMillis());
+	}
+
+	@Override
+	public boolean deadLetter(String reason) {
+		finish("dead-letter");
+		try {
+			return this.queue.deadLetter(this, reason);
+		}
+		catch (RuntimeException ex) {
+			this.finished.set(false);
+			throw ex;
+		}
 	}
 
 	boolean isFinished() {

@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.ergate.Job;
+import io.ergate.JobDecoder;
 import io.ergate.JobDelivery;
 import io.ergate.MeasurableJobQueue;
+import io.ergate.PoisonJobException;
 import io.ergate.ReliableJobQueue;
 import io.ergate.StateStore;
 import org.jspecify.annotations.Nullable;
@@ -104,6 +106,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	private final JdbcOptions options;
 
 	private final JsonMapper mapper;
+
+	private final JobDecoder decoder;
 
 	private final String queueTable;
 
@@ -182,6 +186,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.options = Objects.requireNonNull(options, "options");
 		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"), options.dialect());
 		this.mapper = options.jsonMapper();
+		this.decoder = new JobDecoder(this.mapper, options.maxPayloadBytes());
 		this.queueTable = options.table("queue");
 		this.deadLetterTable = options.table("dead_letter");
 		this.channel = this.queueTable.toLowerCase(Locale.ROOT);
@@ -584,15 +589,9 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 			return null;
 		}
 		try {
-			Job job = this.mapper.readValue(row.payload(), Job.class);
-			Object id = job.id();
-			if (id == null) {
-				// a row put by hand without an id: give it one that is stable across redeliveries
-				id = UUID.nameUUIDFromBytes(("ergate:" + this.queueTable + ":" + row.id())
-					.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-				job = job.toBuilder().id(id).build();
-			}
-			JobKeys.key(this.mapper, id);
+			// a row put by hand without an id gets one that is stable across redeliveries
+			Job job = this.decoder.decode(row.payload(), this.queueTable + ":" + row.id()).job();
+			JobKeys.key(this.mapper, job.id());
 			return job;
 		}
 		catch (RuntimeException ex) {
@@ -602,12 +601,18 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	}
 
 	private void deadLetter(Row row, RuntimeException error) {
-		String reason = error.getClass().getName() + ": " + error.getMessage();
+		String reason = (error instanceof PoisonJobException) ? error.getMessage()
+				: error.getClass().getName() + ": " + error.getMessage();
+		deadLetter(row, reason);
+	}
+
+	/** Moves a claimed row to the dead-letter table with the reason; false when it was not ours any more. */
+	private boolean deadLetter(Row row, String reason) {
 		logger.warn("Queue row {} of {} moves to {}: {}", row.id(), this.queueTable, this.deadLetterTable, reason);
 		String insert = "INSERT INTO " + this.deadLetterTable
 				+ " (queue_id, payload, error, delivery_count, failed_at) VALUES (?, ?, ?, ?, ?)";
 		try (Connection connection = this.connections.own()) {
-			Connections.inOwnTransaction(connection, (tx) -> {
+			return Connections.inOwnTransaction(connection, (tx) -> {
 				if (deleteClaimed(tx, row.id(), row.deliveryCount()) == 1) {
 					try (PreparedStatement statement = tx.prepareStatement(insert)) {
 						statement.setLong(1, row.id());
@@ -617,14 +622,33 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 						statement.setLong(5, this.clock.millis());
 						statement.executeUpdate();
 					}
+					return true;
 				}
-				return null;
+				return false;
 			});
 		}
 		catch (SQLException ex) {
 			// the row stays claimed: it is tried again when its lease ends
 			logger.error("Moving queue row {} of {} to {} failed", row.id(), this.queueTable, this.deadLetterTable, ex);
+			return false;
 		}
+	}
+
+	/** The engine's dead-lettering of a delivered job (unknown workflow, final status, poison). */
+	boolean deadLetter(JdbcDelivery delivery, String reason) {
+		this.inFlight.remove(delivery);
+		Row row = new Row(delivery.rowId, this.mapper.writeValueAsString(delivery.job()), delivery.deliveryCount, 0);
+		if (!deadLetter(row, reason)) {
+			throw new IllegalStateException("Moving job " + delivery.job().id() + " (row " + delivery.rowId + " of "
+					+ this.queueTable + ") to " + this.deadLetterTable
+					+ " failed: its lease was lost or the database refused it");
+		}
+		return true;
+	}
+
+	@Override
+	public boolean handsOverAtomically(StateStore stateStore) {
+		return sameDatabaseStore(stateStore) != null;
 	}
 
 	// --- deliveries
@@ -967,9 +991,15 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	/** Gives a row back: claimable again at once. Unstarted rows do not count as delivered. */
 	void release(JdbcDelivery delivery, boolean unstarted) {
+		release(delivery, unstarted, 0);
+	}
+
+	/** Gives a row back, claimable again once the delay has passed (behind the rows due before). */
+	void release(JdbcDelivery delivery, boolean unstarted, long delayMs) {
 		this.inFlight.remove(delivery);
 		String sql = "UPDATE " + this.queueTable + " SET claimed_by = NULL, lease_until = NULL"
 				+ (unstarted ? ", delivery_count = delivery_count - 1" : "")
+				+ ((delayMs > 0) ? ", ready_at = " + (this.clock.millis() + delayMs) : "")
 				+ CLAIMED_ROW;
 		try (Connection connection = this.connections.own()) {
 			Connections.inOwnTransaction(connection, (tx) -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import io.ergate.JobDecoder;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,8 @@ public final class JdbcOptions {
 
 	private final int maxDeliveries;
 
+	private final int maxPayloadBytes;
+
 	private final Duration runningStateDelay;
 
 	private final Duration handOverDelay;
@@ -49,6 +52,7 @@ public final class JdbcOptions {
 		this.pollInterval = builder.pollInterval;
 		this.listenNotify = builder.listenNotify;
 		this.maxDeliveries = builder.maxDeliveries;
+		this.maxPayloadBytes = builder.maxPayloadBytes;
 		this.runningStateDelay = builder.runningStateDelay;
 		this.handOverDelay = builder.handOverDelay;
 		this.jsonMapper = builder.jsonMapper;
@@ -152,6 +156,14 @@ public final class JdbcOptions {
 	}
 
 	/**
+	 * Returns the largest payload read as a job.
+	 * @return the limit in bytes
+	 */
+	public int maxPayloadBytes() {
+		return this.maxPayloadBytes;
+	}
+
+	/**
 	 * Returns how long a hand-over may wait on PostgreSQL to commit with others while the queue is deep.
 	 * @return the longest wait; zero when every hand-over commits alone
 	 */
@@ -180,6 +192,7 @@ public final class JdbcOptions {
 		builder.pollInterval = this.pollInterval;
 		builder.listenNotify = this.listenNotify;
 		builder.maxDeliveries = this.maxDeliveries;
+		builder.maxPayloadBytes = this.maxPayloadBytes;
 		builder.runningStateDelay = this.runningStateDelay;
 		builder.handOverDelay = this.handOverDelay;
 		builder.jsonMapper = this.jsonMapper;
@@ -216,6 +229,8 @@ public final class JdbcOptions {
 		private boolean listenNotify = true;
 
 		private int maxDeliveries = 20;
+
+		private int maxPayloadBytes = JobDecoder.DEFAULT_MAX_PAYLOAD_BYTES;
 
 		private Duration runningStateDelay = Duration.ofMillis(20);
 
@@ -314,6 +329,20 @@ public final class JdbcOptions {
 				throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, was " + maxDeliveries);
 			}
 			this.maxDeliveries = maxDeliveries;
+			return this;
+		}
+
+		/**
+		 * Sets the largest queue row payload read as a job; a larger one is moved to the dead-letter
+		 * table unread.
+		 * @param maxPayloadBytes 1 or more, default 1 MiB
+		 * @return this builder
+		 */
+		public Builder maxPayloadBytes(int maxPayloadBytes) {
+			if (maxPayloadBytes < 1) {
+				throw new IllegalArgumentException("maxPayloadBytes must be 1 or more, was " + maxPayloadBytes);
+			}
+			this.maxPayloadBytes = maxPayloadBytes;
 			return this;
 		}
 

@@ -18,9 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
+import io.ergate.FencingStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
@@ -42,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Used with a {@link JdbcJobQueue} on the same {@link DataSource}, the state written after a step
  * commits in the same transaction as the queue's hand-over (see {@link JdbcJobQueue}).
  */
-public final class JdbcStateStore implements QueryableStateStore {
+public final class JdbcStateStore implements QueryableStateStore, FencingStateStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcStateStore.class);
 
@@ -72,6 +74,8 @@ public final class JdbcStateStore implements QueryableStateStore {
 	private final String insert;
 
 	private final String updateIfNotBehind;
+
+	private final String selectForUpdate;
 
 	private final ConcurrentHashMap<String, PendingRunning> pendingRunning = new ConcurrentHashMap<>();
 
@@ -109,6 +113,8 @@ public final class JdbcStateStore implements QueryableStateStore {
 		}
 		this.mariadbUpsert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES ("
 				+ values(JdbcDialect.MARIADB) + ") ON DUPLICATE KEY UPDATE " + update;
+		this.selectForUpdate = "SELECT workflow_name, status, steps_completed FROM " + this.table
+				+ " WHERE job_key = ? FOR UPDATE";
 		this.insert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (" + values(JdbcDialect.H2) + ")";
 		this.updateIfNotBehind = "UPDATE " + this.table + " SET id = ?, workflow_name = ?, step_name = ?, "
 				+ "status = ?, steps_completed = ?, percent_completed = ?, initial_input_value = ?, "
@@ -187,6 +193,52 @@ public final class JdbcStateStore implements QueryableStateStore {
 			finally {
 				this.connections.release(connection);
 			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table + " failed",
+					ex);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Written at once (never deferred like {@link #update(Job) update}'s RUNNING marks), in a
+	 * transaction that locks the job's row.
+	 */
+	@Override
+	public boolean claim(Job running, boolean redelivered) {
+		return fenced(running, (recorded) -> FencingStateStore.allowsClaim(recorded, running, redelivered));
+	}
+
+	@Override
+	public boolean handOver(Job newState, int fromStepsCompleted) {
+		return fenced(newState, (recorded) -> FencingStateStore.allowsHandOver(recorded, fromStepsCompleted));
+	}
+
+	private boolean fenced(Job job, Predicate<Job> allows) {
+		String key = key(job);
+		settle(key);
+		try (Connection connection = this.connections.own()) {
+			return Connections.inOwnTransaction(connection, (tx) -> {
+				Job recorded = null;
+				try (PreparedStatement statement = tx.prepareStatement(this.selectForUpdate)) {
+					statement.setString(1, key);
+					try (ResultSet rows = statement.executeQuery()) {
+						if (rows.next()) {
+							recorded = Job.builder(rows.getString(1))
+								.status(JobStatus.valueOf(rows.getString(2)))
+								.stepsCompleted(rows.getInt(3))
+								.build();
+						}
+					}
+				}
+				if (recorded != null && !allows.test(recorded)) {
+					return false;
+				}
+				upsert(tx, job);
+				return true;
+			});
 		}
 		catch (SQLException ex) {
 			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table + " failed",

@@ -1,5 +1,6 @@
 package io.ergate.rabbitmq;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ergate.Job;
@@ -75,6 +76,15 @@ final class RabbitDelivery implements JobDelivery {
 	public void release() {
 		settle();
 		this.raw.requeue();
+	}
+
+	@Override
+	public void releaseLater(Duration delay) {
+		settle();
+		if (!this.raw.isCurrent()) {
+			return; // its channel was lost: the broker delivers it again
+		}
+		this.queue.republish(this.raw, this.job, delay.toMillis());
 	}
 
 	@Override

@@ -22,14 +22,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ergate.Job;
+import io.ergate.JobDecoder;
 import io.ergate.JobDelivery;
-import io.ergate.JobValidationException;
 import io.ergate.MeasurableJobQueue;
+import io.ergate.PoisonJobException;
 import io.ergate.ReliableJobQueue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -72,6 +72,9 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	/** The header of a dead-lettered message that says why it was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-ergate-dead-letter-reason";
 
+	/** The header counting the deliveries of a job before Ergate republished it (a failure, an id given). */
+	static final String DELIVERIES_HEADER = "x-ergate-deliveries";
+
 	/** The header of a dead-lettered message that names the queue it came from. */
 	public static final String ORIGINAL_QUEUE_HEADER = "x-ergate-original-queue";
 
@@ -84,6 +87,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	private final String connectionName;
 
 	private final JsonMapper jsonMapper;
+
+	private final JobDecoder decoder;
 
 	private final Clock clock;
 
@@ -124,6 +129,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.connectionFactory = recovering(builder.connectionFactory, builder.recoveryInitial, builder.recoveryMax);
 		this.connectionName = builder.connectionName;
 		this.jsonMapper = builder.jsonMapper;
+		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
 		this.clock = builder.clock;
 		this.consumerCount = builder.consumers;
 		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
@@ -188,24 +194,18 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private @Nullable JobDelivery accept(RawDelivery raw) {
 		int deliveryCount = deliveryCount(raw);
-		Job job;
+		JobDecoder.Decoded decoded;
 		try {
-			job = this.jsonMapper.readValue(raw.body(), Job.class);
+			decoded = this.decoder.decode(raw.body(), null);
 		}
-		catch (JobValidationException ex) {
+		catch (PoisonJobException ex) {
 			deadLetter(raw, ex.getMessage());
 			return null;
 		}
-		catch (JacksonException ex) {
-			deadLetter(raw, "Not a JSON job: " + ex.getOriginalMessage());
-			return null;
-		}
-		catch (RuntimeException ex) {
-			deadLetter(raw, "Unreadable job: " + ex);
-			return null;
-		}
-		if (job == null) {
-			deadLetter(raw, "Not a job: the message is JSON null");
+		Job job = decoded.job();
+		if (decoded.idAssigned()) {
+			// no id: republish it with the one it was given, so that every redelivery keeps that id
+			republish(raw, job, 0);
 			return null;
 		}
 		if (this.maxDeliveries > 0 && deliveryCount > this.maxDeliveries) {
@@ -232,13 +232,51 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		return new RabbitDelivery(this, raw, job, deliveryCount);
 	}
 
+	/**
+	 * The deliveries of this job in its current state: the ones before it was republished (counted in
+	 * a header of Ergate's, since a republished message is new to the broker), plus the broker's own
+	 * count (quorum queues) or redelivered flag (classic queues).
+	 */
 	private static int deliveryCount(RawDelivery raw) {
 		Map<String, Object> headers = raw.properties().getHeaders();
+		int before = 0;
+		Object earlier = (headers != null) ? headers.get(DELIVERIES_HEADER) : null;
+		if (earlier instanceof Number number) {
+			before = number.intValue();
+		}
 		Object count = (headers != null) ? headers.get("x-delivery-count") : null;
 		if (count instanceof Number number) {
-			return number.intValue() + 1;
+			return before + number.intValue() + 1;
 		}
-		return raw.redelivered() ? 2 : 1;
+		return before + (raw.redelivered() ? 2 : 1);
+	}
+
+	/**
+	 * Puts a delivered message's job again, at the back of the queue or after a delay, counting this
+	 * delivery in a header, then acknowledges the delivery: a failed job waits behind the others.
+	 */
+	void republish(RawDelivery raw, Job job, long delayMs) {
+		AMQP.BasicProperties original = raw.properties();
+		Map<String, Object> headers = copyHeaders(original);
+		headers.put(DELIVERIES_HEADER, deliveryCount(raw));
+		AMQP.BasicProperties.Builder properties = original.builder().headers(headers).deliveryMode(2);
+		if (job.id() != null) {
+			properties.messageId(String.valueOf(job.id()));
+		}
+		byte[] body = this.jsonMapper.writeValueAsBytes(job);
+		try {
+			if (delayMs >= Topology.MIN_DELAY_MS) {
+				publishDelayed(properties.build(), body, delayMs);
+			}
+			else {
+				this.publisher.publish(this.topology.queue(), properties.build(), body);
+			}
+		}
+		catch (RuntimeException ex) {
+			raw.requeue();
+			throw ex;
+		}
+		raw.ack();
 	}
 
 	/** Republishes a job that arrived early to a delay queue, then acknowledges it. */
@@ -668,6 +706,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 		private int maxDeliveries = 10;
 
+		private int maxPayloadBytes = JobDecoder.DEFAULT_MAX_PAYLOAD_BYTES;
+
 		private Duration confirmTimeout = Duration.ofSeconds(30);
 
 		private Duration recoveryInitial = Duration.ofMillis(500);
@@ -765,6 +805,26 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		 * delivery; classic queues only tell a first delivery from a redelivery, so the limit applies
 		 * to quorum queues.
 		 * @param maxDeliveries the limit, default 10; 0 for none
+		 * @return this builder
+		 */
+		/**
+		 * Sets the largest message body read as a job; a larger one is moved to the dead-letter queue
+		 * unread.
+		 * @param maxPayloadBytes 1 or more, default 1 MiB
+		 * @return this builder
+		 */
+		public Builder maxPayloadBytes(int maxPayloadBytes) {
+			if (maxPayloadBytes < 1) {
+				throw new IllegalArgumentException("maxPayloadBytes must be 1 or more, was " + maxPayloadBytes);
+			}
+			this.maxPayloadBytes = maxPayloadBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how many times a message may be delivered in the same state before it is moved to the
+		 * dead-letter queue.
+		 * @param maxDeliveries 1 or more, or 0 for no limit
 		 * @return this builder
 		 */
 		public Builder maxDeliveries(int maxDeliveries) {
