@@ -19,7 +19,9 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * A job is immutable: the engine derives a new one for every state it records. Create a new job
  * with {@link #builder(String)}; every other attribute has the default of the original Ergate
  * {@code Job} model. A job binds to and from the original snake_case JSON with any Jackson 3
- * {@code JsonMapper}, so {@code {"workflow_name": "my_first_workflow"}} alone is a valid new job:
+ * {@code JsonMapper}, so {@code {"workflow_name": "my_first_workflow"}} alone is a valid new job. The
+ * {@code status} is written as an integer code that the Python Ergate {@code Job} model accepts, or as
+ * its name, as the mapper's {@link JobJsonFormat} says:
  * <pre>{@code
  * Job job = mapper.readValue("{\"workflow_name\": \"my_first_workflow\"}", Job.class);
  * String json = mapper.writeValueAsString(job);

@@ -1,14 +1,16 @@
 package io.ergate;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -44,6 +46,23 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 	private static final @Nullable String[] names = new String[NAME_SLOTS];
 
 	private static final JobStatus[] STATUSES = JobStatus.values();
+
+	private static final String NAME_REQUIRED = "must be a string: the name of a registered workflow";
+
+	private static final String STEPS_ACCEPTED = "must be a whole number from 0 to " + Integer.MAX_VALUE;
+
+	private static final String PERCENT_ACCEPTED = "must be a number from 0.0 to 100.0";
+
+	private static final BigDecimal MIN_EPOCH_SECOND = BigDecimal.valueOf(Instant.MIN.getEpochSecond());
+
+	private static final BigDecimal MAX_EPOCH_SECOND = BigDecimal.valueOf(Instant.MAX.getEpochSecond());
+
+	private static final String TIME_ACCEPTED = "must be null, an ISO-8601 date-time such as 2026-01-31T09:30:00Z, "
+			+ "or seconds since 1970-01-01T00:00:00Z from " + MIN_EPOCH_SECOND.toPlainString() + " to "
+			+ MAX_EPOCH_SECOND.toPlainString();
+
+	/** Longest text of a value quoted in a reason; longer ones are cut. */
+	private static final int MAX_QUOTED_LENGTH = 120;
 
 	private static final int ID = 0;
 
@@ -95,9 +114,7 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 	@Override
 	public Job deserialize(JsonParser p, DeserializationContext ctxt) {
 		if (!p.isExpectedStartObjectToken()) {
-			String found = String.valueOf(p.currentToken());
-			p.skipChildren();
-			throw new JobValidationException(List.of(new JobValidationException.Violation("job", found,
+			throw new JobValidationException(List.of(new JobValidationException.Violation("job", describe(p),
 					"must be a JSON object such as {\"workflow_name\": \"my_workflow\"}")));
 		}
 		Job.Builder builder = Job.builder("");
@@ -130,9 +147,9 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 			JsonToken valueToken = p.nextToken();
 			switch (field) {
 				case ID -> builder.id(readValue(p));
-				case WORKFLOW_NAME -> builder.workflowName(readName(p, "workflow_name", violations));
+				case WORKFLOW_NAME -> builder.workflowName(readWorkflowName(p, violations));
 				case STEP_NAME -> builder.stepName(readName(p, "step_name", violations));
-				case STATUS -> builder.status(readStatus(p, valueToken, violations));
+				case STATUS -> builder.status(readStatus(p, valueToken, JobJsonFormat.of(ctxt), violations));
 				case STEPS_COMPLETED -> builder.stepsCompleted(readInt(p, valueToken, "steps_completed", violations));
 				case PERCENT_COMPLETED ->
 					builder.percentCompleted(readDouble(p, valueToken, "percent_completed", violations));
@@ -170,8 +187,20 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		if (token == JsonToken.VALUE_STRING) {
 			return p.getString();
 		}
-		violations.add(new JobValidationException.Violation(field, describe(p), "must be a string"));
+		violations.add(new JobValidationException.Violation(field, describe(p), "must be a string or null"));
 		return null;
+	}
+
+	private static @Nullable String readWorkflowName(JsonParser p, List<JobValidationException.Violation> violations) {
+		if (p.currentToken() == JsonToken.VALUE_NULL) {
+			violations.add(new JobValidationException.Violation("workflow_name", "null", NAME_REQUIRED));
+			return null;
+		}
+		if (p.currentToken() != JsonToken.VALUE_STRING) {
+			violations.add(new JobValidationException.Violation("workflow_name", describe(p), NAME_REQUIRED));
+			return null;
+		}
+		return readName(p, "workflow_name", violations);
 	}
 
 	private static @Nullable String readName(JsonParser p, String field,
@@ -211,24 +240,56 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		return true;
 	}
 
-	private static @Nullable JobStatus readStatus(JsonParser p, JsonToken token,
+	private static @Nullable JobStatus readStatus(JsonParser p, JsonToken token, JobJsonFormat format,
 			List<JobValidationException.Violation> violations) {
 		JobStatus status = null;
+		String unknownCode = null;
 		if (token == JsonToken.VALUE_STRING) {
 			status = statusNamed(p.getStringCharacters(), p.getStringOffset(), p.getStringLength());
 			if (status == null) {
-				status = JobStatus.parse(p.getString());
+				String text = p.getString().trim();
+				for (JobStatus candidate : STATUSES) {
+					if (candidate.name().equalsIgnoreCase(text)) {
+						status = candidate;
+					}
+				}
+				if (status == null && !text.isEmpty() && text.chars().allMatch(Character::isDigit) && text.length() < 10) {
+					status = format.statusNumbering().status(Integer.parseInt(text));
+					unknownCode = text;
+				}
 			}
 		}
-		else if (token == JsonToken.VALUE_NUMBER_INT) {
-			status = JobStatus.fromCode(p.getIntValue());
+		else if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+			BigDecimal number = p.getDecimalValue();
+			if (number.signum() > 0 && number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0
+					&& number.stripTrailingZeros().scale() <= 0) {
+				status = format.statusNumbering().status(number.intValue());
+				unknownCode = Integer.toString(number.intValue());
+			}
 		}
 		if (status == null) {
-			violations.add(new JobValidationException.Violation("status", describe(p),
-					"must be one of SCHEDULED, QUEUED, RUNNING, COMPLETED, FAILED, ABORTED (or their codes 1 to 6)"));
+			violations.add(new JobValidationException.Violation("status", describe(p), statusAccepted(format,
+					unknownCode)));
 			return JobStatus.QUEUED;
 		}
 		return status;
+	}
+
+	private static String statusAccepted(JobJsonFormat format, @Nullable String code) {
+		JobJsonFormat.StatusNumbering numbering = format.statusNumbering();
+		String numberingName = numbering.name().toLowerCase(Locale.ROOT).replace('_', '-');
+		StringBuilder text = new StringBuilder();
+		String pythonName = (code != null) ? numbering.pythonName(Integer.parseInt(code)) : null;
+		if (pythonName != null) {
+			text.append("is ").append(pythonName).append(" in the ").append(numberingName)
+				.append(" numbering, a status Ergate for Java does not run; ");
+		}
+		text.append("must be a status code of the ").append(numberingName).append(" numbering, ")
+			.append(numbering.describeCodes()).append(", or a status name, one of ");
+		for (int i = 0; i < STATUSES.length; i++) {
+			text.append((i > 0) ? ", " : "").append(STATUSES[i].name());
+		}
+		return text.toString();
 	}
 
 	/** @return the status whose name is exactly these characters, or null */
@@ -261,7 +322,7 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		catch (NumberFormatException | ArithmeticException ex) {
 			// reported below
 		}
-		violations.add(new JobValidationException.Violation(field, describe(p), "must be a whole number"));
+		violations.add(new JobValidationException.Violation(field, describe(p), STEPS_ACCEPTED));
 		return 0;
 	}
 
@@ -279,7 +340,7 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		catch (NumberFormatException ex) {
 			// reported below
 		}
-		violations.add(new JobValidationException.Violation(field, describe(p), "must be a number"));
+		violations.add(new JobValidationException.Violation(field, describe(p), PERCENT_ACCEPTED));
 		return 0.0;
 	}
 
@@ -290,8 +351,11 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		}
 		if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
 			BigDecimal seconds = p.getDecimalValue();
-			return Instant.ofEpochSecond(seconds.longValue(),
-					seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+			if (seconds.compareTo(MIN_EPOCH_SECOND) >= 0 && seconds.compareTo(MAX_EPOCH_SECOND) <= 0) {
+				BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+				return Instant.ofEpochSecond(whole.longValueExact(),
+						seconds.subtract(whole).movePointRight(9).intValue());
+			}
 		}
 		if (token == JsonToken.VALUE_STRING) {
 			String text = p.getString().trim();
@@ -302,17 +366,16 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 			try {
 				return OffsetDateTime.parse(text).toInstant();
 			}
-			catch (DateTimeParseException ex) {
+			catch (DateTimeException ex) {
 				try {
 					return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
 				}
-				catch (DateTimeParseException ex2) {
+				catch (DateTimeException ex2) {
 					// reported below
 				}
 			}
 		}
-		violations.add(new JobValidationException.Violation("requested_start_time", describe(p),
-				"must be an ISO-8601 date-time such as 2026-01-31T09:30:00Z"));
+		violations.add(new JobValidationException.Violation("requested_start_time", describe(p), TIME_ACCEPTED));
 		return null;
 	}
 
@@ -323,8 +386,7 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		}
 		if (p.currentToken() != JsonToken.START_OBJECT) {
 			violations.add(new JobValidationException.Violation("metadata", describe(p),
-					"must be an object of string values"));
-			p.skipChildren();
+					"must be null or an object of string values"));
 			return metadata;
 		}
 		for (JsonToken token = p.nextToken(); token == JsonToken.PROPERTY_NAME; token = p.nextToken()) {
@@ -364,8 +426,11 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 					case LONG -> p.getLongValue();
 					default -> p.getBigIntegerValue();
 				};
-			case VALUE_NUMBER_FLOAT:
-				return decimal(p.getDecimalValue());
+			case VALUE_NUMBER_FLOAT: {
+				BigDecimal value = p.getDecimalValue();
+				// a BigDecimal has no negative zero: -0.0 keeps its sign as a double
+				return (value.signum() == 0 && p.getText().startsWith("-")) ? (Object) (-0.0) : decimal(value);
+			}
 			case START_ARRAY: {
 				List<@Nullable Object> list = new ArrayList<>();
 				while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -398,16 +463,27 @@ final class JobJsonDeserializer extends ValueDeserializer<Job> {
 		return value;
 	}
 
+	/** The value at the parser, as JSON text (cut when long), consumed when it is an array or object. */
 	private static String describe(JsonParser p) {
 		JsonToken token = p.currentToken();
+		String text;
+		if (token == null) {
+			return "no value";
+		}
 		if (token == JsonToken.VALUE_STRING) {
-			return '"' + p.getString() + '"';
+			text = '"' + p.getString() + '"';
 		}
-		if (token.isScalarValue()) {
-			return p.getText();
+		else if (token.isScalarValue()) {
+			text = p.getText();
 		}
-		p.skipChildren();
-		return (token == JsonToken.START_ARRAY) ? "an array" : "an object";
+		else if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+			text = p.readValueAsTree().toString();
+		}
+		else {
+			text = String.valueOf(token);
+		}
+		return (text.length() > MAX_QUOTED_LENGTH) ? text.substring(0, MAX_QUOTED_LENGTH) + "... (" + text.length()
+				+ " characters)" : text;
 	}
 
 }

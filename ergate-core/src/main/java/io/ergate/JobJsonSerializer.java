@@ -14,7 +14,8 @@ import tools.jackson.databind.ValueSerializer;
  * Writes a {@link Job} in the original snake_case wire format, every attribute included.
  * <p>
  * It runs once per step on queues that carry jobs as JSON, so it avoids the generic paths: the
- * property names and status values are pre-encoded, payloads that are {@code null}, strings,
+ * property names and status names are pre-encoded, the status is written as the mapper's
+ * {@link JobJsonFormat} says (an integer code by default), payloads that are {@code null}, strings,
  * integers, longs or booleans are written directly (anything else through the mapper, as a POJO),
  * a progress with at most two decimals is written without {@code Double.toString}, and
  * {@code requested_start_time} without a {@code DateTimeFormatter}. The text is the same as the
@@ -64,7 +65,7 @@ final class JobJsonSerializer extends ValueSerializer<Job> {
 		gen.writeName(STEP_NAME);
 		writeString(gen, job.stepName());
 		gen.writeName(STATUS);
-		gen.writeString(STATUS_NAMES[job.status().ordinal()]);
+		writeStatus(gen, job.status(), JobJsonFormat.of(ctxt));
 		gen.writeName(STEPS_COMPLETED);
 		gen.writeNumber(job.stepsCompleted());
 		gen.writeName(PERCENT_COMPLETED);
@@ -88,6 +89,18 @@ final class JobJsonSerializer extends ValueSerializer<Job> {
 			gen.writeEndObject();
 		}
 		gen.writeEndObject();
+	}
+
+	/** As the format says: its code, or its name (also for a status the numbering has no code for). */
+	private static void writeStatus(JsonGenerator gen, JobStatus status, JobJsonFormat format) {
+		int code = (format.statusFormat() == JobJsonFormat.StatusFormat.CODE) ? format.statusNumbering().code(status)
+				: 0;
+		if (code > 0) {
+			gen.writeNumber(code);
+		}
+		else {
+			gen.writeString(STATUS_NAMES[status.ordinal()]);
+		}
 	}
 
 	private static void writeString(JsonGenerator gen, @Nullable String value) {

@@ -90,10 +90,13 @@ final class JobRunner {
 			unrunnable(delivery, job, UnknownWorkflowException.message(job.workflowName(), this.registry.names()));
 			return;
 		}
-		int index = workflow.indexOf(job.stepName());
-		if (index < 0) {
-			unrunnable(delivery, job, "Workflow \"" + workflow.name() + "\" has no step named \"" + job.stepName()
-					+ "\" (known: " + workflow.knownSteps() + ")");
+		// without a step_name (a new job, or one a Python Ergate worker put back) steps_completed picks the step
+		int index = (job.stepName() != null) ? workflow.indexOf(job.stepName()) : job.stepsCompleted();
+		if (index < 0 || index >= workflow.size()) {
+			unrunnable(delivery, job, (job.stepName() != null) ? "Workflow \"" + workflow.name()
+					+ "\" has no step named \"" + job.stepName() + "\" (known: " + workflow.knownSteps() + ")"
+					: "Workflow \"" + workflow.name() + "\" has " + workflow.size() + " steps, and the job has no "
+							+ "step_name and steps_completed " + job.stepsCompleted() + ": no step is left to run");
 			return;
 		}
 		String stepName = workflow.stepName(index);

@@ -5,8 +5,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The status of a {@link Job}.
  * <p>
- * On the wire a status is written as its name ({@code "QUEUED"}); it is read from its name or
- * from the integer code the original Python Ergate uses ({@code 2}).
+ * On the wire a status is written as an integer code or as its name, and read from either: the
+ * {@link JobJsonFormat} of the mapper decides, and its {@link JobJsonFormat.StatusNumbering} numbers
+ * the codes (by default the numbering of the Python Ergate that the seed documents describe,
+ * {@code QUEUED} 1). {@link #code()} is the code in the numbering of Python Ergate 0.1 and later.
  */
 public enum JobStatus {
 
@@ -37,7 +39,9 @@ public enum JobStatus {
 	}
 
 	/**
-	 * Returns the integer code the original Python Ergate uses for this status.
+	 * Returns the integer code of this status in the numbering of Python Ergate 0.1 and later,
+	 * {@link JobJsonFormat.StatusNumbering#SCHEDULED_FIRST}; the job JSON uses the numbering of its
+	 * {@link JobJsonFormat}.
 	 * @return the code, from 1 ({@link #SCHEDULED}) to 6 ({@link #ABORTED})
 	 */
 	public int code() {
@@ -53,7 +57,7 @@ public enum JobStatus {
 	}
 
 	/**
-	 * Returns the status with the given Python code.
+	 * Returns the status with the given code in the numbering of {@link #code()}.
 	 * @param code a code from 1 to 6
 	 * @return the status, or {@code null} when no status has that code
 	 */
@@ -62,7 +66,7 @@ public enum JobStatus {
 	}
 
 	/**
-	 * Returns the status named by the given text: its name (any case) or its Python code.
+	 * Returns the status named by the given text: its name (any case) or its {@link #code()}.
 	 * @param text a name such as {@code "QUEUED"} or a code such as {@code "2"}
 	 * @return the status, or {@code null} when the text names none
 	 */

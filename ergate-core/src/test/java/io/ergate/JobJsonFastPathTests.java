@@ -166,7 +166,7 @@ class JobJsonFastPathTests {
 			.isEqualTo(JobStatus.RUNNING);
 		assertThat(this.mapper.readValue("{\"workflow_name\": \"wf\", \"status\": \"Failed\"}", Job.class).status())
 			.isEqualTo(JobStatus.FAILED);
-		assertThat(this.mapper.readValue("{\"workflow_name\": \"wf\", \"status\": \"4\"}", Job.class).status())
+		assertThat(this.mapper.readValue("{\"workflow_name\": \"wf\", \"status\": \"3\"}", Job.class).status())
 			.isEqualTo(JobStatus.COMPLETED);
 		assertThatExceptionOfType(JobValidationException.class)
 			.isThrownBy(() -> this.mapper.readValue("{\"workflow_name\": \"wf\", \"status\": \"\"}", Job.class))

@@ -40,7 +40,7 @@ class JobJsonTests {
 			.requestedStartTime(Instant.parse("2026-01-31T09:30:00Z")).build();
 		String json = this.mapper.writeValueAsString(job);
 		assertThat(json).isEqualTo("{\"id\":\"job-1\",\"workflow_name\":\"wf\",\"step_name\":\"step_2\","
-				+ "\"status\":\"RUNNING\",\"steps_completed\":1,\"percent_completed\":33.33,\"initial_input_value\":21,"
+				+ "\"status\":2,\"steps_completed\":1,\"percent_completed\":33.33,\"initial_input_value\":21,"
 				+ "\"last_return_value\":22,\"exception_traceback\":null,\"user_context\":{\"user\":\"ana\"},"
 				+ "\"requested_start_time\":\"2026-01-31T09:30:00Z\"}");
 		assertThat(this.mapper.readValue(json, Job.class)).isEqualTo(job);
@@ -49,7 +49,8 @@ class JobJsonTests {
 	@Test
 	void statusIsReadFromItsNameOrThePythonCode() {
 		for (JobStatus status : JobStatus.values()) {
-			String byCode = "{\"workflow_name\": \"wf\", \"status\": " + status.code() + "}";
+			String byCode = "{\"workflow_name\": \"wf\", \"status\": "
+					+ JobJsonFormat.StatusNumbering.QUEUED_FIRST.code(status) + "}";
 			String byName = "{\"workflow_name\": \"wf\", \"status\": \"" + status.name() + "\"}";
 			assertThat(this.mapper.readValue(byCode, Job.class).status()).isEqualTo(status);
 			assertThat(this.mapper.readValue(byName, Job.class).status()).isEqualTo(status);
@@ -149,7 +150,7 @@ class JobJsonTests {
 
 	@Test
 	void jobsInsideOtherValuesBindToo() {
-		List<Job> jobs = this.mapper.readValue("[{\"workflow_name\": \"a\"}, {\"workflow_name\": \"b\", \"status\": 4}]",
+		List<Job> jobs = this.mapper.readValue("[{\"workflow_name\": \"a\"}, {\"workflow_name\": \"b\", \"status\": 3}]",
 				this.mapper.getTypeFactory().constructCollectionType(List.class, Job.class));
 		assertThat(jobs).extracting(Job::workflowName).containsExactly("a", "b");
 		assertThat(jobs.get(1).status()).isEqualTo(JobStatus.COMPLETED);

@@ -83,6 +83,34 @@ class SeedQueuePortTests {
 		assertThat(queue).isEmpty();
 	}
 
+	@Test
+	void aJobThatAPythonWorkerPutBackRunsTheStepItsStepsCompletedPoints() {
+		Workflow workflow = Workflow.builder("three_steps")
+			.step("step_1", Integer.class, (in) -> in + 1)
+			.step("step_2", Integer.class, (in) -> in * 2)
+			.step("step_3", Integer.class, (in) -> in - 1)
+			.build();
+		MyStateStore store = new MyStateStore();
+		Ergate app = new Ergate(new MyQueue(), store);
+		app.registerWorkflow(workflow);
+		// what a Python Ergate 0.0 worker puts back after step_1: step_name None, status QUEUED (1)
+		queue.add("{\"id\": \"py-1\", \"workflow_name\": \"three_steps\", \"step_name\": null, \"status\": 1, "
+				+ "\"steps_completed\": 1, \"percent_completed\": 33.33, \"initial_input_value\": 20, "
+				+ "\"last_return_value\": 21, \"exception_traceback\": null, \"user_context\": null, "
+				+ "\"requested_start_time\": null}");
+		// one with every step done but not final: nothing is left to run
+		queue.add("{\"id\": \"py-2\", \"workflow_name\": \"three_steps\", \"status\": 1, \"steps_completed\": 3}");
+		Engine.runUntil(app, 1, () -> store.latest.containsKey("py-1") && store.latest.get("py-1").status().isFinal()
+				&& store.latest.containsKey("py-2") && store.latest.get("py-2").status().isFinal());
+		Job done = store.latest.get("py-1");
+		assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+		assertThat(done.lastReturnValue()).isEqualTo(41);
+		assertThat(done.stepsCompleted()).isEqualTo(3);
+		Job unrunnable = store.latest.get("py-2");
+		assertThat(unrunnable.status()).isEqualTo(JobStatus.FAILED);
+		assertThat(unrunnable.exceptionTraceback()).contains("has 3 steps", "steps_completed 3");
+	}
+
 	private static int count(Map<String, AtomicInteger> runs, String step, int input) {
 		runs.computeIfAbsent(step + ":" + input, (key) -> new AtomicInteger()).incrementAndGet();
 		return input;

@@ -220,7 +220,10 @@ class SampleApplicationTests {
 	private void awaitStatus(String id, String status) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			String body = this.mvc.perform(get("/jobs/" + id)).andReturn().getResponse().getContentAsString();
-			return status.equals(JsonPath.read(body, "$.status"));
+			// the job JSON's status is the integer code of the default io.ergate.JobJsonFormat
+			Object code = JsonPath.read(body, "$.status");
+			return Integer.valueOf(io.ergate.JobJsonFormat.DEFAULT.statusNumbering()
+				.code(io.ergate.JobStatus.valueOf(status))).equals(code);
 		});
 	}
 

@@ -9,6 +9,7 @@ import io.ergate.Ergate;
 import io.ergate.ErgateWorkflow;
 import io.ergate.InMemoryJobQueue;
 import io.ergate.InMemoryStateStore;
+import io.ergate.JobJsonFormat;
 import io.ergate.JobListener;
 import io.ergate.JobQueue;
 import io.ergate.ParameterResolver;
@@ -91,6 +92,16 @@ public final class ErgateAutoConfiguration {
 				+ "bean: the state of every job is lost when the application stops. "
 				+ "For durable job states declare a StateStore bean (for example from ergate-jdbc).");
 		return new InMemoryStateStore(properties.getInMemory().getMaxFinishedJobs());
+	}
+
+	/**
+	 * The job JSON format of the queues and stores, from {@code ergate.json.*}; the durable adapters'
+	 * auto-configurations apply it to the mapper they give their queue and store.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	JobJsonFormat ergateJobJsonFormat(ErgateProperties properties) {
+		return properties.getJson().toFormat();
 	}
 
 	@Bean

@@ -2,6 +2,8 @@ package io.ergate.autoconfigure;
 
 import java.time.Duration;
 
+import io.ergate.JobJsonFormat;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -21,6 +23,8 @@ public class ErgateProperties {
 
 	private final InMemory inMemory = new InMemory();
 
+	private final Json json = new Json();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -35,6 +39,10 @@ public class ErgateProperties {
 
 	public InMemory getInMemory() {
 		return this.inMemory;
+	}
+
+	public Json getJson() {
+		return this.json;
 	}
 
 	/**
@@ -196,6 +204,52 @@ public class ErgateProperties {
 
 		public void setMaxFinishedJobs(int maxFinishedJobs) {
 			this.maxFinishedJobs = maxFinishedJobs;
+		}
+
+	}
+
+	/**
+	 * The job JSON that Ergate's queues and stores write (and read): how a job's status is spelled.
+	 */
+	public static class Json {
+
+		/**
+		 * How a job's status is written: 'code', an integer code that Python Ergate workers accept
+		 * (their JobStatus is an IntEnum), or 'name', such as "QUEUED", which they reject. Names are
+		 * always accepted on read.
+		 */
+		private JobJsonFormat.StatusFormat statusFormat = JobJsonFormat.StatusFormat.CODE;
+
+		/**
+		 * Numbering of the status codes, on write and on read: 'queued-first' (Python Ergate 0.0,
+		 * the Job model with step_name and exception_traceback: QUEUED 1, RUNNING 2, COMPLETED 3,
+		 * SCHEDULED 4, FAILED 5, ABORTED 6) or 'scheduled-first' (Python Ergate 0.1 and later:
+		 * SCHEDULED 1, QUEUED 2, RUNNING 3, COMPLETED 4, FAILED 5, ABORTED 6).
+		 */
+		private JobJsonFormat.StatusNumbering statusNumbering = JobJsonFormat.StatusNumbering.QUEUED_FIRST;
+
+		public JobJsonFormat.StatusFormat getStatusFormat() {
+			return this.statusFormat;
+		}
+
+		public void setStatusFormat(JobJsonFormat.StatusFormat statusFormat) {
+			this.statusFormat = statusFormat;
+		}
+
+		public JobJsonFormat.StatusNumbering getStatusNumbering() {
+			return this.statusNumbering;
+		}
+
+		public void setStatusNumbering(JobJsonFormat.StatusNumbering statusNumbering) {
+			this.statusNumbering = statusNumbering;
+		}
+
+		/**
+		 * Returns the format these settings describe.
+		 * @return the format
+		 */
+		public JobJsonFormat toFormat() {
+			return JobJsonFormat.of(this.statusFormat, this.statusNumbering);
 		}
 
 	}

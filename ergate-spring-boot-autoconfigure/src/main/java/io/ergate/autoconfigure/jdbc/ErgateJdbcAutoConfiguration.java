@@ -5,6 +5,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.ergate.JobJsonFormat;
 import io.ergate.JobQueue;
 import io.ergate.StateStore;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
@@ -50,7 +51,8 @@ public final class ErgateJdbcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JdbcOptions ergateJdbcOptions(ErgateJdbcProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+	JdbcOptions ergateJdbcOptions(ErgateJdbcProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<JobJsonFormat> jobJsonFormat) {
 		return JdbcOptions.builder()
 			.tablePrefix(properties.getTablePrefix())
 			.dialect(properties.getDialect())
@@ -61,7 +63,8 @@ public final class ErgateJdbcAutoConfiguration {
 			.maxDeliveries(properties.getMaxDeliveries())
 			.runningStateDelay(properties.getRunningStateDelay())
 			.handOverDelay(properties.getHandOverDelay())
-			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
+			.jsonMapper(jobJsonFormat.getIfUnique(() -> JobJsonFormat.DEFAULT)
+				.applyTo(jsonMapper.getIfUnique(JsonMapper::shared)))
 			.build();
 	}
 

@@ -3,6 +3,7 @@ package io.ergate.autoconfigure.rabbitmq;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.ergate.JobJsonFormat;
 import io.ergate.JobQueue;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.autoconfigure.ErgateProperties;
@@ -81,7 +82,8 @@ public final class ErgateRabbitAutoConfiguration {
 			ObjectProvider<RabbitConnectionFactoryBeanConfigurer> configurer,
 			ObjectProvider<RabbitConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ConnectionFactoryCustomizer> connectionFactoryCustomizers, ResourceLoader resourceLoader,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ErgateRabbitJobQueueCustomizer> customizers)
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<JobJsonFormat> jobJsonFormat,
+			ObjectProvider<ErgateRabbitJobQueueCustomizer> customizers)
 			throws Exception {
 		com.rabbitmq.client.ConnectionFactory connectionFactory = rabbitConnectionFactory(springConnectionFactory,
 				rabbitProperties, configurer, connectionDetails, sslBundles, connectionFactoryCustomizers, resourceLoader);
@@ -96,7 +98,8 @@ public final class ErgateRabbitAutoConfiguration {
 			.maxDeliveries(properties.getMaxDeliveries())
 			.confirmTimeout(properties.getConfirmTimeout())
 			.recoveryBackoff(properties.getRecoveryInitialInterval(), properties.getRecoveryMaxInterval())
-			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared));
+			.jsonMapper(jobJsonFormat.getIfUnique(() -> JobJsonFormat.DEFAULT)
+				.applyTo(jsonMapper.getIfUnique(JsonMapper::shared)));
 		if (properties.getPrefetch() != null) {
 			builder.prefetch(properties.getPrefetch());
 		}

@@ -114,6 +114,31 @@ class ErgateJdbcAutoConfigurationTests {
 	}
 
 	@Test
+	void theQueueWritesTheJobJsonOfTheErgateJsonProperties() {
+		this.runner.withBean(DataSource.class, TestDataSources::h2).run((context) -> {
+			assertThat(io.ergate.JobJsonFormat.of(context.getBean(JdbcOptions.class).jsonMapper()))
+				.isSameAs(io.ergate.JobJsonFormat.DEFAULT);
+			assertThat(context.getBean(io.ergate.JobJsonFormat.class)).isSameAs(io.ergate.JobJsonFormat.DEFAULT);
+		});
+		this.runner.withBean(DataSource.class, TestDataSources::h2)
+			.withPropertyValues("ergate.json.status-format=name", "ergate.json.status-numbering=scheduled-first")
+			.run((context) -> {
+				io.ergate.JobJsonFormat format = io.ergate.JobJsonFormat.of(io.ergate.JobJsonFormat.StatusFormat.NAME,
+						io.ergate.JobJsonFormat.StatusNumbering.SCHEDULED_FIRST);
+				assertThat(context.getBean(io.ergate.JobJsonFormat.class)).isSameAs(format);
+				assertThat(io.ergate.JobJsonFormat.of(context.getBean(JdbcOptions.class).jsonMapper())).isSameAs(format);
+				JdbcJobQueue queue = context.getBean(JdbcJobQueue.class);
+				queue.put(Job.builder("any").id("named").build());
+				try (java.sql.Connection connection = context.getBean(DataSource.class).getConnection();
+						java.sql.ResultSet rows = connection.createStatement()
+							.executeQuery("SELECT payload FROM ergate_queue")) {
+					assertThat(rows.next()).isTrue();
+					assertThat(rows.getString(1)).contains("\"status\":\"QUEUED\"");
+				}
+			});
+	}
+
+	@Test
 	void rejectsATablePrefixThatIsNotAnIdentifier() {
 		this.runner.withBean(DataSource.class, TestDataSources::h2)
 			.withPropertyValues("ergate.jdbc.table-prefix=x; DROP TABLE users; --")

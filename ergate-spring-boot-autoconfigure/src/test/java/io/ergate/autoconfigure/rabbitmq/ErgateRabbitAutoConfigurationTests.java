@@ -118,6 +118,33 @@ class ErgateRabbitAutoConfigurationTests {
 	}
 
 	@Test
+	void theQueueWritesTheJobJsonOfTheErgateJsonProperties() {
+		this.runner.run((context) -> assertThat(putAndRead(context.getBean(RabbitJobQueue.class)))
+			.contains("\"status\":4,"));
+		this.runner.withPropertyValues("ergate.json.status-format=name")
+			.run((context) -> assertThat(putAndRead(context.getBean(RabbitJobQueue.class)))
+				.contains("\"status\":\"SCHEDULED\","));
+		this.runner.withPropertyValues("ergate.json.status-numbering=scheduled-first")
+			.run((context) -> assertThat(putAndRead(context.getBean(RabbitJobQueue.class)))
+				.contains("\"status\":1,"));
+	}
+
+	private String putAndRead(RabbitJobQueue queue) throws Exception {
+		queue.put(io.ergate.Job.builder("any").status(io.ergate.JobStatus.SCHEDULED).build());
+		try (Connection connection = connectionFactory().newConnection(); Channel channel = connection.createChannel()) {
+			com.rabbitmq.client.GetResponse response = null;
+			for (int i = 0; i < 100 && response == null; i++) {
+				response = channel.basicGet(this.queue, true);
+				if (response == null) {
+					Thread.sleep(20);
+				}
+			}
+			assertThat(response).as("the message put on " + this.queue).isNotNull();
+			return new String(response.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+	}
+
+	@Test
 	void propertiesConfigureTheQueue() {
 		this.runner
 			.withPropertyValues("ergate.rabbitmq.queue-type=quorum", "ergate.rabbitmq.dead-letter-queue=custom-dlq-"
