@@ -501,7 +501,7 @@ public final class Ergate implements AutoCloseable {
 					break;
 				}
 				catch (RuntimeException ex) {
-					failed("Taking a job from the queue failed", ex);
+					failed("Taking a job from the queue failed; backing off and retrying", ex);
 					if (!this.resilient) {
 						throw ex;
 					}

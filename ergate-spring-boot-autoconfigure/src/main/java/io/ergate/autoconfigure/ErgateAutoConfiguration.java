@@ -35,6 +35,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.system.JavaVersion;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -107,7 +108,8 @@ public final class ErgateAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Ergate ergate(ConfigurableListableBeanFactory beanFactory, ErgateProperties properties,
-			ApplicationEventPublisher eventPublisher, ObjectProvider<JsonMapper> jsonMapper,
+			ApplicationEventPublisher eventPublisher, ConfigurableApplicationContext applicationContext,
+			ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ParameterResolver> parameterResolvers, ObjectProvider<JobListener> listeners,
 			ObjectProvider<StepInterceptor> interceptors, ObjectProvider<ErgateCustomizer> customizers) {
 		JobQueue queue = single(beanFactory, JobQueue.class);
@@ -116,7 +118,11 @@ public final class ErgateAutoConfiguration {
 		Ergate.Builder builder = Ergate.builder(queue, stateStore)
 			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
 			.componentFactory(new BeanComponentFactory(beanFactory))
-			.backoff(backoff.getInitial(), backoff.getMax());
+			.backoff(backoff.getInitial(), backoff.getMax())
+			.poisonAttempts(properties.getWorker().getPoisonAttempts());
+		if (properties.getWorker().getOnFatalError() == ErgateProperties.FatalErrorAction.EXIT) {
+			builder.fatalErrorHandler(new ExitOnFatalError(applicationContext));
+		}
 		parameterResolvers.orderedStream().forEach(builder::parameterResolver);
 		builder.parameterResolver(new BeanParameterResolver(beanFactory));
 		builder.listener(new EventPublishingJobListener(eventPublisher));

@@ -6,6 +6,7 @@ import io.ergate.JobJsonFormat;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of Ergate, bound from the {@code ergate.*} properties.
@@ -19,6 +20,12 @@ public class ErgateProperties {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * The largest job payload a durable queue reads; a larger one is moved to the dead letters unread,
+	 * with its size in the reason.
+	 */
+	private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
+
 	private final Worker worker = new Worker();
 
 	private final InMemory inMemory = new InMemory();
@@ -31,6 +38,22 @@ public class ErgateProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public DataSize getMaxPayloadSize() {
+		return this.maxPayloadSize;
+	}
+
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	/**
+	 * The {@link #getMaxPayloadSize() payload limit} in bytes, for the queues' builders.
+	 * @return the limit
+	 */
+	public int maxPayloadBytes() {
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, this.maxPayloadSize.toBytes()));
 	}
 
 	public Worker getWorker() {
@@ -90,6 +113,36 @@ public class ErgateProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		private final Backoff backoff = new Backoff();
+
+		/**
+		 * How many times the handling of one job may fail in the queue or the state store (its state
+		 * cannot be written, say), each time while other jobs go through, before it is dead-lettered as
+		 * poison. Failures while no job goes through are an outage and never dead-letter a job.
+		 */
+		private int poisonAttempts = 3;
+
+		/**
+		 * What happens when a worker thread dies of an error such as OutOfMemoryError: 'replace' logs
+		 * it, shows it in the health and starts a new worker; 'exit' logs it and exits the application
+		 * (status 1), for a supervisor to restart it.
+		 */
+		private FatalErrorAction onFatalError = FatalErrorAction.REPLACE;
+
+		public int getPoisonAttempts() {
+			return this.poisonAttempts;
+		}
+
+		public void setPoisonAttempts(int poisonAttempts) {
+			this.poisonAttempts = poisonAttempts;
+		}
+
+		public FatalErrorAction getOnFatalError() {
+			return this.onFatalError;
+		}
+
+		public void setOnFatalError(FatalErrorAction onFatalError) {
+			this.onFatalError = onFatalError;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -251,6 +304,19 @@ public class ErgateProperties {
 		public JobJsonFormat toFormat() {
 			return JobJsonFormat.of(this.statusFormat, this.statusNumbering);
 		}
+
+	}
+
+	/**
+	 * What happens when a worker thread dies of an error.
+	 */
+	public enum FatalErrorAction {
+
+		/** Log it, show it in the health, and start a new worker in its place. */
+		REPLACE,
+
+		/** Log it and exit the application with status 1. */
+		EXIT
 
 	}
 

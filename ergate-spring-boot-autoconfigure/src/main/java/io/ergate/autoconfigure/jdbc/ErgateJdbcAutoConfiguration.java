@@ -9,6 +9,7 @@ import io.ergate.JobJsonFormat;
 import io.ergate.JobQueue;
 import io.ergate.StateStore;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.autoconfigure.ErgateProperties;
 import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
@@ -51,8 +52,8 @@ public final class ErgateJdbcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JdbcOptions ergateJdbcOptions(ErgateJdbcProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<JobJsonFormat> jobJsonFormat) {
+	JdbcOptions ergateJdbcOptions(ErgateJdbcProperties properties, ObjectProvider<ErgateProperties> ergateProperties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<JobJsonFormat> jobJsonFormat) {
 		return JdbcOptions.builder()
 			.tablePrefix(properties.getTablePrefix())
 			.dialect(properties.getDialect())
@@ -61,6 +62,7 @@ public final class ErgateJdbcAutoConfiguration {
 			.pollInterval(properties.getPollInterval())
 			.listenNotify(properties.isListenNotify())
 			.maxDeliveries(properties.getMaxDeliveries())
+			.maxPayloadBytes(ergateProperties.getIfAvailable(ErgateProperties::new).maxPayloadBytes())
 			.runningStateDelay(properties.getRunningStateDelay())
 			.handOverDelay(properties.getHandOverDelay())
 			.jsonMapper(jobJsonFormat.getIfUnique(() -> JobJsonFormat.DEFAULT)

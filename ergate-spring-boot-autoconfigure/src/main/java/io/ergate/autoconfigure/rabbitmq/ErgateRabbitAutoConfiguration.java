@@ -87,7 +87,8 @@ public final class ErgateRabbitAutoConfiguration {
 			throws Exception {
 		com.rabbitmq.client.ConnectionFactory connectionFactory = rabbitConnectionFactory(springConnectionFactory,
 				rabbitProperties, configurer, connectionDetails, sslBundles, connectionFactoryCustomizers, resourceLoader);
-		int concurrency = ergateProperties.getIfAvailable(ErgateProperties::new).getWorker().getConcurrency();
+		ErgateProperties ergate = ergateProperties.getIfAvailable(ErgateProperties::new);
+		int concurrency = ergate.getWorker().getConcurrency();
 		RabbitJobQueue.Builder builder = RabbitJobQueue.builder(connectionFactory)
 			.queue(properties.getQueue())
 			.queueType(properties.getQueueType())
@@ -96,6 +97,7 @@ public final class ErgateRabbitAutoConfiguration {
 			.concurrency(Math.max(1, concurrency))
 			.consumers(properties.getConsumers())
 			.maxDeliveries(properties.getMaxDeliveries())
+			.maxPayloadBytes(ergate.maxPayloadBytes())
 			.confirmTimeout(properties.getConfirmTimeout())
 			.recoveryBackoff(properties.getRecoveryInitialInterval(), properties.getRecoveryMaxInterval())
 			.jsonMapper(jobJsonFormat.getIfUnique(() -> JobJsonFormat.DEFAULT)

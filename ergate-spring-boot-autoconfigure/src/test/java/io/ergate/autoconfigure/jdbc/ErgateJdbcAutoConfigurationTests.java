@@ -96,7 +96,7 @@ class ErgateJdbcAutoConfigurationTests {
 			.withPropertyValues("ergate.jdbc.table-prefix=billing_", "ergate.jdbc.claim-batch-size=3",
 					"ergate.jdbc.lease-duration=5s", "ergate.jdbc.poll-interval=200ms", "ergate.jdbc.listen-notify=false",
 					"ergate.jdbc.dialect=h2", "ergate.jdbc.max-deliveries=5",
-					"ergate.jdbc.running-state-delay=50ms", "ergate.jdbc.hand-over-delay=0")
+					"ergate.jdbc.running-state-delay=50ms", "ergate.jdbc.hand-over-delay=0", "ergate.max-payload-size=64KB")
 			.run((context) -> {
 				JdbcOptions options = context.getBean(JdbcOptions.class);
 				assertThat(options.tablePrefix()).isEqualTo("billing_");
@@ -108,6 +108,7 @@ class ErgateJdbcAutoConfigurationTests {
 				assertThat(options.maxDeliveries()).isEqualTo(5);
 				assertThat(options.runningStateDelay()).isEqualTo(Duration.ofMillis(50));
 				assertThat(options.handOverDelay()).isZero();
+				assertThat(options.maxPayloadBytes()).isEqualTo(64 * 1024);
 				assertThat(context.getBean(JdbcJobQueue.class).options()).isSameAs(options);
 				assertThat(tableExists(context.getBean(DataSource.class), "billing_queue")).isTrue();
 			});
