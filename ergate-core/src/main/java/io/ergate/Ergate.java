@@ -404,7 +404,7 @@ public final class Ergate implements AutoCloseable {
 		private final CountDownLatch done = new CountDownLatch(1);
 
 		/** Jobs this loop handled; written only by its thread, read on the failure path. */
-		private final AtomicLong handled = new AtomicLong();
+		private final HandledCount handled = new HandledCount();
 
 		private volatile @Nullable Thread thread;
 
@@ -518,7 +518,7 @@ public final class Ergate implements AutoCloseable {
 				try {
 					processOrRelease(delivery);
 					failures = 0;
-					this.handled.lazySet(this.handled.get() + 1);
+					this.handled.increment();
 					if (Ergate.this.consecutiveFailures.get() != 0) {
 						recovered();
 					}
