@@ -120,7 +120,8 @@ class ErgateJdbcAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("Invalid Ergate table prefix"));
+				.hasMessageContaining("tablePrefix")
+				.hasMessageContaining("must be a letter or underscore"));
 	}
 
 	@Test
