@@ -19,10 +19,12 @@ public class ErgateJdbcProperties implements Validator {
 
 	/**
 	 * When to create the queue, job and dead-letter tables at startup (with CREATE TABLE IF NOT
-	 * EXISTS): always, only for an embedded database such as H2 in memory, or never (the schema is
-	 * managed elsewhere, for example by Flyway or Liquibase with the script from the ergate-jdbc jar).
+	 * EXISTS): always (when one of them is missing), only for an embedded database such as H2 in
+	 * memory, or never (the schema is managed elsewhere, for example by Flyway or Liquibase with the
+	 * script from the ergate-jdbc jar). A table still missing once the application's beans are created
+	 * fails the startup.
 	 */
-	private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 
 	/**
 	 * Prefix of the table names: {prefix}queue, {prefix}job and {prefix}dead_letter. A letter or
@@ -203,13 +205,16 @@ public class ErgateJdbcProperties implements Validator {
 	 */
 	public enum InitializeSchema {
 
-		/** Always: the scripts use CREATE TABLE IF NOT EXISTS, so existing tables are kept. */
+		/**
+		 * Always, the default: when one of the tables is missing, the script runs (it uses CREATE TABLE
+		 * IF NOT EXISTS, so existing tables are kept); when all exist, nothing runs.
+		 */
 		ALWAYS,
 
 		/** Only when the DataSource is an embedded, in-memory database (H2, HSQLDB, Derby). */
 		EMBEDDED,
 
-		/** Never: the schema is managed elsewhere. */
+		/** Never: the schema is managed elsewhere; the startup fails when a table is missing. */
 		NEVER
 
 	}
