@@ -16,7 +16,9 @@ import java.lang.annotation.Target;
  * <p>
  * The path hints ({@link #next()}, {@link #goTo()}, {@link #end()}) list the exits the step may take,
  * so that {@code percent_completed} is exact; a step without hints is taken to always go to the next
- * step.
+ * step. As in the original Ergate, a step with hints whose method returns a value may also return
+ * normally: {@code next} is implied for it. Only a {@code void} method with {@code goTo} or
+ * {@code end} hints is taken never to go on to the next step.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -37,7 +39,7 @@ public @interface Step {
 
 	/**
 	 * Path hint: the step may return normally and go on to the next step. Implied when no hint is
-	 * given.
+	 * given, and when the method returns a value (is not {@code void}).
 	 * @return whether the step may go on to the next step
 	 */
 	boolean next() default false;

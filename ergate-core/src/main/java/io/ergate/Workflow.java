@@ -157,7 +157,8 @@ public final class Workflow {
 		 * @param stepName the step's name, unique in this workflow
 		 * @param inputType the type the input is converted to
 		 * @param function the step's code
-		 * @param pathHints the exits the step may take (none: always the next step)
+		 * @param pathHints the exits the step may take (none: always the next step); a lambda can
+		 * always return, so {@link PathHint#next()} is added to any hints given
 		 * @return this builder
 		 */
 		public <I> Builder step(String stepName, Class<I> inputType, StepFunction<I> function,
@@ -171,7 +172,8 @@ public final class Workflow {
 		 * Adds a step that reads its input, context and dependencies from a {@link StepContext}.
 		 * @param stepName the step's name, unique in this workflow
 		 * @param handler the step's code
-		 * @param pathHints the exits the step may take (none: always the next step)
+		 * @param pathHints the exits the step may take (none: always the next step); a handler can
+		 * always return, so {@link PathHint#next()} is added to any hints given
 		 * @return this builder
 		 */
 		public Builder step(String stepName, StepHandler handler, PathHint... pathHints) {
@@ -190,8 +192,29 @@ public final class Workflow {
 							+ stepName + "\": step names must be unique within a workflow");
 				}
 			}
-			this.steps.add(new WorkflowStep(stepName, hints, body));
+			this.steps.add(new WorkflowStep(stepName, withImplicitNext(hints, body), body));
 			return this;
+		}
+
+		/**
+		 * As in the original Ergate, a step with hints that can return a value may also go on to the
+		 * next step: {@code next} is added unless the step is a {@code void} method.
+		 */
+		private static List<PathHint> withImplicitNext(List<PathHint> hints, StepBody body) {
+			if (hints.isEmpty() || hints.contains(PathHint.next()) || !canReturn(body)) {
+				return hints;
+			}
+			List<PathHint> withNext = new ArrayList<>(hints);
+			withNext.add(PathHint.next());
+			return withNext;
+		}
+
+		private static boolean canReturn(StepBody body) {
+			if (body instanceof StepBody.Invocation invocation) {
+				Class<?> returnType = invocation.method().getReturnType();
+				return returnType != void.class && returnType != Void.class;
+			}
+			return true;
 		}
 
 		/**

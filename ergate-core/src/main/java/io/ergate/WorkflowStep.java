@@ -28,8 +28,9 @@ public final class WorkflowStep {
 	}
 
 	/**
-	 * Returns the exits the step declared it may take; empty when it declared none (it then always
-	 * goes on to the next step).
+	 * Returns the exits the step may take: the declared ones, with {@code next} added when the step
+	 * can return a value (a lambda, or a method that is not {@code void}); empty when it declared none
+	 * (it then always goes on to the next step).
 	 * @return the hints
 	 */
 	public List<PathHint> pathHints() {

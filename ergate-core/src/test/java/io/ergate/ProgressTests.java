@@ -50,6 +50,20 @@ class ProgressTests {
 
 	@Test
 	void pathHintsMakeProgressExact() {
+		Workflow workflow = Workflow.from(new Hinted());
+		assertThat(workflow.steps()).extracting(WorkflowStep::pathHints)
+			.containsExactly(List.of(), List.of(goTo("p3")), List.of(end()), List.of(),
+					List.of(goTo("p7"), end(), next()), List.of(), List.of());
+		List<Job> states = run(workflow, null);
+		assertThat(states).extracting(Job::percentCompleted).containsExactly(16.67, 33.33, 50.0, 80.0, 100.0);
+		assertThat(states).extracting(Job::stepName).containsExactly("p2", "p3", "p4", "p7", "p7");
+		assertThat(states.get(4).status()).isEqualTo(JobStatus.COMPLETED);
+	}
+
+	@Test
+	void aStepWithHintsThatCanReturnAValueMayAlsoGoNextAsUpstream() {
+		// p2, p5 and p4 declare no next(), but lambdas can return: next is implied, as for an
+		// un-annotated Python step; the longest path is then p1 p2 p5 p3 p4 p6 p7, so 1/7 after p1.
 		Workflow workflow = Workflow.builder("hinted")
 			.step("p1", Integer.class, (in) -> 1)
 			.step("p2", Integer.class, (in) -> {
@@ -67,12 +81,14 @@ class ProgressTests {
 					throw new GoToEnd();
 				}
 				return 4;
-			}, goTo("p7"), end(), next())
+			}, goTo("p7"), end())
 			.step("p6", Integer.class, (in) -> 6)
 			.step("p7", Integer.class, (in) -> 7)
 			.build();
+		assertThat(workflow.steps().get(1).pathHints()).containsExactly(goTo("p3"), next());
+		assertThat(workflow.steps().get(4).pathHints()).containsExactly(goTo("p7"), end(), next());
 		List<Job> states = run(workflow, null);
-		assertThat(states).extracting(Job::percentCompleted).containsExactly(16.67, 33.33, 50.0, 80.0, 100.0);
+		assertThat(states).extracting(Job::percentCompleted).containsExactly(14.29, 33.33, 50.0, 80.0, 100.0);
 		assertThat(states).extracting(Job::stepName).containsExactly("p2", "p3", "p4", "p7", "p7");
 		Job last = states.get(4);
 		assertThat(last.status()).isEqualTo(JobStatus.COMPLETED);
@@ -166,6 +182,53 @@ class ProgressTests {
 			assertThat(state.percentCompleted() == 100.0).isEqualTo(state.status() == JobStatus.COMPLETED);
 		}
 		assertThat(states.get(states.size() - 1).status()).isEqualTo(JobStatus.COMPLETED);
+	}
+
+	/** The upstream documentation's example: void steps with hints take only the exits they declare. */
+	@ErgateWorkflow("hinted_methods")
+	static class Hinted {
+
+		@Step(order = 1)
+		int p1() {
+			return 1;
+		}
+
+		@Step(order = 2, goTo = "p3")
+		void p2() {
+			throw new GoToStep("p3", 2);
+		}
+
+		@Step(order = 3, end = true)
+		void p5() {
+			throw new GoToEnd();
+		}
+
+		@Step(order = 4)
+		int p3() {
+			return 3;
+		}
+
+		@Step(order = 5, goTo = "p7", end = true)
+		int p4(@Input int in) {
+			if (in % 2 == 1) {
+				throw new GoToStep("p7", 4);
+			}
+			if (in > 6) {
+				throw new GoToEnd();
+			}
+			return 4;
+		}
+
+		@Step(order = 6)
+		int p6() {
+			return 6;
+		}
+
+		@Step(order = 7)
+		int p7() {
+			return 7;
+		}
+
 	}
 
 }

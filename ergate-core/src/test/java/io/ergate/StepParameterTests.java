@@ -222,6 +222,26 @@ class StepParameterTests {
 	}
 
 	@Test
+	void aNullInputStaysNullForAWrapperOrObjectTypeNeverZero() {
+		List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+		Workflow workflow = Workflow.builder("nulls")
+			.step("boxed", Integer.class, (in) -> {
+				seen.add(String.valueOf(in));
+				return null;
+			})
+			.step("text", String.class, (in) -> {
+				seen.add(String.valueOf(in));
+				return in;
+			})
+			.build();
+		Ergate ergate = new Ergate(this.queue, this.store).registerWorkflow(workflow);
+		Job done = runOne(ergate, Job.builder("nulls").build());
+		assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+		assertThat(seen).containsExactly("null", "null");
+		assertThat(done.lastReturnValue()).isNull();
+	}
+
+	@Test
 	void primitiveParameterWithNullInputFailsTheJobWithAClearMessage() {
 		Ergate ergate = new Ergate(this.queue, this.store).registerWorkflow(Workflow.from(new MyFirstWorkflow()));
 		Job done = runOne(ergate, Job.builder("my_first_workflow").build());

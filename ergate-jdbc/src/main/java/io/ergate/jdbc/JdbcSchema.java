@@ -56,6 +56,36 @@ public final class JdbcSchema {
 		execute(dataSource, statements(script(dialect, options.tablePrefix())), false);
 	}
 
+	/**
+	 * Returns the tables of the queue and store that the database does not have: those a
+	 * {@code SELECT} cannot read, on the connections' default schema.
+	 * @param dataSource the database
+	 * @param options the table prefix
+	 * @return the missing tables' names, in the order queue, job, dead letter; empty when all exist
+	 * @throws ErgateJdbcException when no connection can be obtained
+	 */
+	public static List<String> missingTables(DataSource dataSource, JdbcOptions options) {
+		List<String> missing = new ArrayList<>();
+		try (Connection connection = dataSource.getConnection()) {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true);
+			}
+			for (String name : new String[] { "queue", "job", "dead_letter" }) {
+				String table = options.table(name);
+				try (Statement statement = connection.createStatement()) {
+					statement.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
+				}
+				catch (SQLException ex) {
+					missing.add(table);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Cannot connect to look for the Ergate tables", ex);
+		}
+		return missing;
+	}
+
 	/** Drops the tables: for tests. */
 	static void drop(DataSource dataSource, JdbcOptions options) {
 		List<String> statements = new ArrayList<>();

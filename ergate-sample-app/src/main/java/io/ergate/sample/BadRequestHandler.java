@@ -7,18 +7,27 @@ import java.util.Map;
 import io.ergate.JobValidationException;
 import io.ergate.UnknownWorkflowException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * Turns bad job submissions into 400 responses with an RFC 9457 problem body whose
  * {@code violations} name each bad field: {@code [{"field": ..., "value": ..., "problem": ...}]}.
+ * As a {@link ResponseEntityExceptionHandler}, it also answers Spring MVC's own errors (415 for a
+ * body that is not JSON, 405 for a method a path does not take, 404 for an unknown path, ...) with
+ * problem bodies.
  */
 @RestControllerAdvice
-class BadRequestHandler {
+class BadRequestHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(UnknownWorkflowException.class)
 	ProblemDetail unknownWorkflow(UnknownWorkflowException ex) {
@@ -31,8 +40,13 @@ class BadRequestHandler {
 		return invalid(ex);
 	}
 
-	@ExceptionHandler(HttpMessageNotReadableException.class)
-	ProblemDetail unreadable(HttpMessageNotReadableException ex) {
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(unreadable(ex));
+	}
+
+	private static ProblemDetail unreadable(HttpMessageNotReadableException ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof JobValidationException invalid) {
 				return invalid(invalid);

@@ -35,8 +35,10 @@ class BranchingWorkflow {
 		return value;
 	}
 
+	// void: it never returns normally, so its only exit is the jump (a step that returns a value and
+	// has hints may also go on to the next step)
 	@Step(order = 2, name = "handle_small", goTo = "report")
-	int handleSmall(@Input int value) {
+	void handleSmall(@Input int value) {
 		throw new GoToStep("report", value * 2);
 	}
 

@@ -1,6 +1,7 @@
 package io.ergate.sample;
 
 import io.ergate.Context;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code @Depends} provider: gives a step the tax rate of the customer's country, read from the
@@ -20,11 +21,11 @@ public class TaxRateProvider {
 
 	/**
 	 * Provides the tax rate for one step run.
-	 * @param order the job's user context
-	 * @return the rate
+	 * @param order the job's user context, {@code null} when the job has none
+	 * @return the rate of the order's country; the default rate when it names no country
 	 */
-	public double provide(@Context OrderContext order) {
-		return this.taxTable.rate(order.country());
+	public double provide(@Context @Nullable OrderContext order) {
+		return this.taxTable.rate((order != null) ? order.country() : null);
 	}
 
 }

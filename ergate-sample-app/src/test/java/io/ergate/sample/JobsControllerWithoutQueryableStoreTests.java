@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -23,7 +24,7 @@ class JobsControllerWithoutQueryableStoreTests {
 	void answers501WithTheFix() throws Exception {
 		Ergate ergate = new Ergate(new InMemoryJobQueue(), (job) -> {
 		});
-		MockMvc mvc = MockMvcBuilders.standaloneSetup(new JobsController(new ErgateClient(ergate), ergate)).build();
+		MockMvc mvc = MockMvcBuilders.standaloneSetup(new JobsController(new ErgateClient(ergate), ergate, JsonMapper.shared())).build();
 		mvc.perform(get("/jobs/42"))
 			.andExpect(status().isNotImplemented())
 			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))

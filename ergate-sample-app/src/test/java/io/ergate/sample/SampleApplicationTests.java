@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -67,10 +69,38 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void theSeedsMinimalPayloadIsAValidJob() throws Exception {
+	void theSeedsMinimalPayloadIsAValidJobAndANullInputIsNotTakenForZero() throws Exception {
+		// accepted as a job; step_1 gets null (not 0) and fails the job saying what it needs
 		String id = submit("{\"workflow_name\": \"my_first_workflow\"}");
-		awaitStatus(id, "COMPLETED");
-		this.mvc.perform(get("/jobs/" + id)).andExpect(jsonPath("$.last_return_value").value(1));
+		awaitStatus(id, "FAILED");
+		this.mvc.perform(get("/jobs/" + id))
+			.andExpect(jsonPath("$.step_name").value("step_1"))
+			.andExpect(jsonPath("$.exception_traceback")
+				.value(containsString("step_1 needs a number as initial_input_value, such as 21; the job has none")));
+	}
+
+	@Test
+	void aNullInputForAPrimitiveParameterFailsTheJobNamingTheStep() throws Exception {
+		String id = submit("{\"workflow_name\": \"branching_workflow\", \"initial_input_value\": null}");
+		awaitStatus(id, "FAILED");
+		this.mvc.perform(get("/jobs/" + id))
+			.andExpect(jsonPath("$.step_name").value("classify"))
+			.andExpect(jsonPath("$.exception_traceback")
+				.value(containsString("The input of classify (parameter \"value\") is null, which a int cannot hold")));
+	}
+
+	@Test
+	void orderWithoutCountryOrWithoutUserContextUsesTheDefaults() throws Exception {
+		String noCountry = submit("""
+				{"workflow_name": "order_workflow", "initial_input_value": ["book", "pen"],
+				 "user_context": {"customer": "Bob"}}""");
+		String noContext = submit("{\"workflow_name\": \"order_workflow\", \"initial_input_value\": [\"book\", \"pen\"]}");
+		awaitStatus(noCountry, "COMPLETED");
+		awaitStatus(noContext, "COMPLETED");
+		this.mvc.perform(get("/jobs/" + noCountry))
+			.andExpect(jsonPath("$.last_return_value").value("Receipt for Bob: 15.07 EUR"));
+		this.mvc.perform(get("/jobs/" + noContext))
+			.andExpect(jsonPath("$.last_return_value").value("Receipt for customer: 15.07 EUR"));
 	}
 
 	@Test
@@ -175,13 +205,59 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void unknownFieldsAre400NamingEach() throws Exception {
+		this.mvc
+			.perform(post("/jobs").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"workflow_name\": \"my_first_workflow\", \"intial_input_value\": 21}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.title").value("Invalid job"))
+			.andExpect(jsonPath("$.violations[0].field").value("intial_input_value"))
+			.andExpect(jsonPath("$.violations[0].value").value("21"))
+			.andExpect(jsonPath("$.violations[0].problem").value(containsString("is not a field of a job (known: ")))
+			.andExpect(jsonPath("$.violations[0].problem").value(containsString("initial_input_value")));
+	}
+
+	@Test
+	void aBodyThatIsNotAnObjectIs400InPlainWords() throws Exception {
+		this.mvc.perform(post("/jobs").contentType(MediaType.APPLICATION_JSON).content("[{\"workflow_name\": \"x\"}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.violations[0].field").value("body"))
+			.andExpect(jsonPath("$.violations[0].value").value("an array"))
+			.andExpect(jsonPath("$.violations[0].problem").value(containsString("must be a JSON object")))
+			.andExpect(content().string(not(containsString("START_ARRAY"))));
+	}
+
+	@Test
+	void wrongMediaTypeIs415AndWrongMethodIs405WithProblemBodies() throws Exception {
+		this.mvc.perform(post("/jobs").contentType(MediaType.TEXT_PLAIN).content("workflow_name=my_first_workflow"))
+			.andExpect(status().isUnsupportedMediaType())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.status").value(415))
+			.andExpect(jsonPath("$.title").value("Unsupported Media Type"))
+			.andExpect(jsonPath("$.detail").value(containsString("text/plain")));
+		this.mvc.perform(delete("/jobs"))
+			.andExpect(status().isMethodNotAllowed())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.status").value(405))
+			.andExpect(jsonPath("$.detail").value(containsString("DELETE")));
+	}
+
+	@Test
 	void listsTheWorkflowsAndTheirSteps() throws Exception {
 		this.mvc.perform(get("/workflows"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$[*].name").value(hasItems("my_first_workflow", "order_workflow", "branching_workflow")))
 			.andExpect(jsonPath("$[?(@.name == 'my_first_workflow')].steps[*].name").value(hasItems("step_1", "step_2")))
-			.andExpect(jsonPath("$[?(@.name == 'branching_workflow')].steps[0].path_hints[*]")
+			.andExpect(jsonPath("$[?(@.name == 'branching_workflow')].steps[0].pathHints[*]")
 				.value(hasItems("next", "goTo(handle_large)", "end")));
+		// the same spelling as the ergate endpoint's
+		this.mvc.perform(get("/actuator/ergate"))
+			.andExpect(jsonPath("$.workflows[?(@.name == 'branching_workflow')].steps[0].pathHints[*]")
+				.value(hasItems("next", "goTo(handle_large)", "end")))
+			.andExpect(jsonPath("$.workflows[?(@.name == 'branching_workflow')].steps[1].pathHints[*]")
+				.value(hasItems("goTo(report)")));
 	}
 
 	@Test

@@ -1,10 +1,8 @@
 package io.ergate.autoconfigure;
 
-import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;
 import java.util.function.Supplier;
 
-import io.ergate.InvalidDefinitionException;
 import io.ergate.ParameterResolver;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -33,27 +31,21 @@ final class BeanParameterResolver implements ParameterResolver {
 		MethodParameter methodParameter = MethodParameter.forParameter(parameter);
 		DependencyDescriptor descriptor = new DependencyDescriptor(methodParameter, true);
 		Object value;
+		// Thrown without the bean factory's exception as cause: the engine adds the workflow, the step
+		// and the parameter to the message, and the failure analysis shows that message, not a bean lookup.
 		try {
 			value = this.beanFactory.resolveDependency(descriptor, null);
 		}
 		catch (NoUniqueBeanDefinitionException ex) {
-			throw new InvalidDefinitionException(describe(parameter) + " matches " + ex.getNumberOfBeansFound()
-					+ " beans " + ex.getBeanNamesFound() + ": mark one @Primary or add a @Qualifier to the parameter",
-					ex);
+			throw new ErgateConfigurationException("it matches " + ex.getNumberOfBeansFound() + " beans "
+					+ ex.getBeanNamesFound(), "mark one @Primary or add a @Qualifier to the parameter");
 		}
 		catch (NoSuchBeanDefinitionException ex) {
-			throw new InvalidDefinitionException(describe(parameter) + " cannot be supplied: there is no bean of type "
-					+ parameter.getParameterizedType().getTypeName()
-					+ ". Declare such a bean, or annotate the parameter @Input, @Context or @Depends(Provider.class)",
-					ex);
+			throw new ErgateConfigurationException(
+					"there is no bean of type " + parameter.getParameterizedType().getTypeName(),
+					"declare such a bean, or annotate the parameter @Input, @Context or @Depends(Provider.class)");
 		}
 		return () -> value;
-	}
-
-	private static String describe(Parameter parameter) {
-		Executable executable = parameter.getDeclaringExecutable();
-		return "Parameter \"" + parameter.getName() + "\" of " + executable.getDeclaringClass().getName() + "."
-				+ executable.getName() + "(...)";
 	}
 
 }

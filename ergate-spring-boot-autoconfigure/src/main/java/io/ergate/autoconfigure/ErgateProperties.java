@@ -7,12 +7,16 @@ import io.ergate.JobJsonFormat;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
- * Configuration of Ergate, bound from the {@code ergate.*} properties.
+ * Configuration of Ergate, bound from the {@code ergate.*} properties. It validates itself as it is
+ * bound (Spring Boot applies a properties object that is a {@link Validator} to it), so that a bad
+ * value fails the startup naming the property, its value and where it was set.
  */
 @ConfigurationProperties("ergate")
-public class ErgateProperties {
+public class ErgateProperties implements Validator {
 
 	/**
 	 * Whether to auto-configure Ergate at all. Set to false to turn off the engine, the worker, the
@@ -66,6 +70,40 @@ public class ErgateProperties {
 
 	public Json getJson() {
 		return this.json;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return type == ErgateProperties.class;
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		ErgateProperties properties = (ErgateProperties) target;
+		Worker worker = properties.getWorker();
+		if (worker.getConcurrency() < 1) {
+			errors.rejectValue("worker.concurrency", "min", "must be 1 or more");
+		}
+		if (worker.getShutdownTimeout().isNegative()) {
+			errors.rejectValue("worker.shutdownTimeout", "min", "must be zero or more");
+		}
+		Backoff backoff = worker.getBackoff();
+		if (backoff.getInitial().isNegative() || backoff.getInitial().isZero()) {
+			errors.rejectValue("worker.backoff.initial", "min", "must be more than zero");
+		}
+		else if (backoff.getMax().compareTo(backoff.getInitial()) < 0) {
+			errors.rejectValue("worker.backoff.max", "min",
+					"must be at least ergate.worker.backoff.initial (" + backoff.getInitial() + ")");
+		}
+		if (properties.getInMemory().getMaxFinishedJobs() < 1) {
+			errors.rejectValue("inMemory.maxFinishedJobs", "min", "must be 1 or more");
+		}
+		if (worker.getPoisonAttempts() < 2) {
+			errors.rejectValue("worker.poisonAttempts", "min", "must be 2 or more");
+		}
+		if (properties.getMaxPayloadSize().toBytes() < 1) {
+			errors.rejectValue("maxPayloadSize", "min", "must be 1B or more");
+		}
 	}
 
 	/**

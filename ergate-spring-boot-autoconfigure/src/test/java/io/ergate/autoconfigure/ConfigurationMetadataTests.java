@@ -63,7 +63,7 @@ class ConfigurationMetadataTests {
 			});
 		assertThat(properties).filteredOn((property) -> "ergate.jdbc.initialize-schema".equals(property.get("name")))
 			.singleElement()
-			.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo("embedded"));
+			.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo("always"));
 	}
 
 }

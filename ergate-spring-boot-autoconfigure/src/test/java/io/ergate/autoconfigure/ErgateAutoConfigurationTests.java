@@ -221,7 +221,8 @@ class ErgateAutoConfigurationTests {
 				.hasMessageContaining(TestWorkflows.Greeter.class.getName()));
 		this.runner.withBean("needsMissingBean", TestWorkflows.NeedsMissingBeanWorkflow.class)
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("Declare such a bean, or annotate the parameter @Input, @Context or @Depends"));
+				.hasMessageContaining("step \"run\": parameter \"greeter\"")
+				.hasMessageContaining("declare such a bean, or annotate the parameter @Input, @Context or @Depends"));
 	}
 
 	@Test
@@ -517,8 +518,9 @@ class ErgateAutoConfigurationTests {
 		this.runner.withPropertyValues("ergate.worker.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("ergate.worker.concurrency")
-				.hasMessageContaining("must be 1 or more, was 0"));
+				.hasMessageContaining("worker.concurrency")
+				.hasMessageContaining("rejected value [0]")
+				.hasMessageContaining("must be 1 or more"));
 	}
 
 	@Test

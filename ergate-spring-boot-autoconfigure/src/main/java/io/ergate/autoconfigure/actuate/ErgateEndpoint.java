@@ -61,16 +61,8 @@ public class ErgateEndpoint {
 	private static WorkflowDescriptor describe(Workflow workflow) {
 		return new WorkflowDescriptor(workflow.name(), workflow.steps()
 			.stream()
-			.map((step) -> new StepDescriptor(step.name(), step.pathHints().stream().map(ErgateEndpoint::hint).toList()))
+			.map((step) -> new StepDescriptor(step.name(), step.pathHints().stream().map(PathHint::toString).toList()))
 			.toList());
-	}
-
-	private static String hint(PathHint hint) {
-		return switch (hint.kind()) {
-			case NEXT -> "next";
-			case GO_TO -> "goto " + hint.target();
-			case END -> "end";
-		};
 	}
 
 	private WorkerDescriptor worker() {
@@ -135,8 +127,9 @@ public class ErgateEndpoint {
 	 * A step.
 	 *
 	 * @param name its name
-	 * @param pathHints the exits it declared: {@code next}, {@code goto <step>}, {@code end}; empty
-	 * when it declared none (it always goes on to the next step)
+	 * @param pathHints the exits it may take, as {@link PathHint#toString()} writes them: {@code next},
+	 * {@code goTo(<step>)}, {@code end} (the sample's {@code GET /workflows} uses the same spelling);
+	 * empty when it declared none (it always goes on to the next step)
 	 */
 	public record StepDescriptor(String name, List<String> pathHints) {
 

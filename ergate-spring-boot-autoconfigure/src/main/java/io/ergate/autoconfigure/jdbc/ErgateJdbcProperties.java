@@ -3,22 +3,28 @@ package io.ergate.autoconfigure.jdbc;
 import java.time.Duration;
 
 import io.ergate.jdbc.JdbcDialect;
+import io.ergate.jdbc.JdbcOptions;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the JDBC queue and state store, bound from the {@code ergate.jdbc.*} properties.
  * The connection itself comes from the application's {@code DataSource} ({@code spring.datasource.*}).
+ * Validated as it is bound, with the limits of {@link JdbcOptions}.
  */
 @ConfigurationProperties("ergate.jdbc")
-public class ErgateJdbcProperties {
+public class ErgateJdbcProperties implements Validator {
 
 	/**
 	 * When to create the queue, job and dead-letter tables at startup (with CREATE TABLE IF NOT
-	 * EXISTS): always, only for an embedded database such as H2 in memory, or never (the schema is
-	 * managed elsewhere, for example by Flyway or Liquibase with the script from the ergate-jdbc jar).
+	 * EXISTS): always (when one of them is missing), only for an embedded database such as H2 in
+	 * memory, or never (the schema is managed elsewhere, for example by Flyway or Liquibase with the
+	 * script from the ergate-jdbc jar). A table still missing once the application's beans are created
+	 * fails the startup.
 	 */
-	private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 
 	/**
 	 * Prefix of the table names: {prefix}queue, {prefix}job and {prefix}dead_letter. A letter or
@@ -77,6 +83,42 @@ public class ErgateJdbcProperties {
 	 * connection when not set.
 	 */
 	private @Nullable JdbcDialect dialect;
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return type == ErgateJdbcProperties.class;
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		ErgateJdbcProperties properties = (ErgateJdbcProperties) target;
+		try {
+			JdbcOptions.validateTablePrefix(properties.getTablePrefix());
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("tablePrefix", "pattern",
+					"must be a letter or underscore followed by at most 39 letters, digits or underscores, such as ergate_");
+		}
+		if (properties.getClaimBatchSize() < 1 || properties.getClaimBatchSize() > 1000) {
+			errors.rejectValue("claimBatchSize", "range", "must be between 1 and 1000");
+		}
+		if (properties.getLeaseDuration().compareTo(Duration.ofSeconds(1)) < 0) {
+			errors.rejectValue("leaseDuration", "min", "must be at least 1s");
+		}
+		if (properties.getPollInterval().compareTo(Duration.ofMillis(10)) < 0
+				|| properties.getPollInterval().compareTo(Duration.ofMinutes(1)) > 0) {
+			errors.rejectValue("pollInterval", "range", "must be between 10ms and 1m");
+		}
+		if (properties.getMaxDeliveries() < 0) {
+			errors.rejectValue("maxDeliveries", "min", "must be 0 (no limit) or more");
+		}
+		if (properties.getRunningStateDelay().isNegative()) {
+			errors.rejectValue("runningStateDelay", "min", "must be zero or more");
+		}
+		if (properties.getHandOverDelay().isNegative()) {
+			errors.rejectValue("handOverDelay", "min", "must be zero or more");
+		}
+	}
 
 	public InitializeSchema getInitializeSchema() {
 		return this.initializeSchema;
@@ -163,13 +205,16 @@ public class ErgateJdbcProperties {
 	 */
 	public enum InitializeSchema {
 
-		/** Always: the scripts use CREATE TABLE IF NOT EXISTS, so existing tables are kept. */
+		/**
+		 * Always, the default: when one of the tables is missing, the script runs (it uses CREATE TABLE
+		 * IF NOT EXISTS, so existing tables are kept); when all exist, nothing runs.
+		 */
 		ALWAYS,
 
 		/** Only when the DataSource is an embedded, in-memory database (H2, HSQLDB, Derby). */
 		EMBEDDED,
 
-		/** Never: the schema is managed elsewhere. */
+		/** Never: the schema is managed elsewhere; the startup fails when a table is missing. */
 		NEVER
 
 	}

@@ -5,14 +5,16 @@ import java.time.Duration;
 import io.ergate.rabbitmq.RabbitJobQueue;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the RabbitMQ job queue, bound from the {@code ergate.rabbitmq.*} properties. The
  * connection itself (host, port, addresses, credentials, virtual host, SSL) is Spring Boot's:
- * {@code spring.rabbitmq.*}.
+ * {@code spring.rabbitmq.*}. Validated as it is bound.
  */
 @ConfigurationProperties("ergate.rabbitmq")
-public class ErgateRabbitProperties {
+public class ErgateRabbitProperties implements Validator {
 
 	/**
 	 * Whether Ergate's jobs travel through RabbitMQ. Default: when ergate-rabbitmq and
@@ -77,6 +79,38 @@ public class ErgateRabbitProperties {
 	 * Backoff between attempts to reconnect after the connection was lost: the longest delay.
 	 */
 	private Duration recoveryMaxInterval = Duration.ofSeconds(30);
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return type == ErgateRabbitProperties.class;
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		ErgateRabbitProperties properties = (ErgateRabbitProperties) target;
+		if (properties.getQueue().isBlank()) {
+			errors.rejectValue("queue", "blank", "must not be blank");
+		}
+		if (properties.getPrefetch() != null && properties.getPrefetch() < 1) {
+			errors.rejectValue("prefetch", "min", "must be 1 or more");
+		}
+		if (properties.getConsumers() < 1) {
+			errors.rejectValue("consumers", "min", "must be 1 or more");
+		}
+		if (properties.getMaxDeliveries() < 0) {
+			errors.rejectValue("maxDeliveries", "min", "must be 0 (no limit) or more");
+		}
+		if (properties.getConfirmTimeout().isNegative() || properties.getConfirmTimeout().isZero()) {
+			errors.rejectValue("confirmTimeout", "min", "must be more than zero");
+		}
+		if (properties.getRecoveryInitialInterval().isNegative() || properties.getRecoveryInitialInterval().isZero()) {
+			errors.rejectValue("recoveryInitialInterval", "min", "must be more than zero");
+		}
+		if (properties.getRecoveryMaxInterval().compareTo(properties.getRecoveryInitialInterval()) < 0) {
+			errors.rejectValue("recoveryMaxInterval", "min",
+					"must be at least ergate.rabbitmq.recovery-initial-interval (" + properties.getRecoveryInitialInterval() + ")");
+		}
+	}
 
 	public @Nullable Boolean getEnabled() {
 		return this.enabled;

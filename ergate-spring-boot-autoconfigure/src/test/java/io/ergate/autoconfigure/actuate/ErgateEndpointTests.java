@@ -51,7 +51,7 @@ class ErgateEndpointTests {
 				assertThat(workflow.name()).isEqualTo("flow");
 				assertThat(workflow.steps()).extracting(ErgateEndpoint.StepDescriptor::name)
 					.containsExactly("check", "middle", "last");
-				assertThat(workflow.steps().get(0).pathHints()).containsExactly("next", "goto last", "end");
+				assertThat(workflow.steps().get(0).pathHints()).containsExactly("next", "goTo(last)", "end");
 				assertThat(workflow.steps().get(1).pathHints()).isEmpty();
 			});
 			assertThat(descriptor.worker().enabled()).isTrue();
@@ -68,7 +68,7 @@ class ErgateEndpointTests {
 				.hasSize(JobStatus.values().length);
 
 			String json = JsonMapper.shared().writeValueAsString(descriptor);
-			assertThat(json).contains("\"name\":\"check\"", "\"pathHints\":[\"next\",\"goto last\",\"end\"]",
+			assertThat(json).contains("\"name\":\"check\"", "\"pathHints\":[\"next\",\"goTo(last)\",\"end\"]",
 					"\"COMPLETED\":1");
 		});
 	}

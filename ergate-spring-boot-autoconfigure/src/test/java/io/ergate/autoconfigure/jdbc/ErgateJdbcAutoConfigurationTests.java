@@ -26,12 +26,16 @@ import io.ergate.autoconfigure.rabbitmq.ErgateRabbitAutoConfiguration;
 import io.ergate.jdbc.JdbcDialect;
 import io.ergate.jdbc.JdbcJobQueue;
 import io.ergate.jdbc.JdbcOptions;
+import io.ergate.jdbc.JdbcSchema;
 import io.ergate.jdbc.JdbcStateStore;
 import io.ergate.rabbitmq.RabbitJobQueue;
+import io.ergate.spring.ErgateClient;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -40,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ErgateJdbcAutoConfiguration}: its conditions, properties and schema
- * initialization, on H2 and on the real PostgreSQL.
+ * initialization, on H2 and on the real PostgreSQL and MariaDB.
  */
 class ErgateJdbcAutoConfigurationTests {
 
@@ -146,34 +150,84 @@ class ErgateJdbcAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("Invalid Ergate table prefix"));
+				.hasMessageContaining("tablePrefix")
+				.hasMessageContaining("must be a letter or underscore"));
 	}
 
 	@Test
-	void createsNoTablesWhenInitializeSchemaIsNever() {
+	void withInitializeSchemaNeverMissingTablesFailTheStartupNamingTheSettingAndTheScript() {
 		DataSource h2 = h2();
 		this.runner.withBean(DataSource.class, () -> h2)
 			.withPropertyValues("ergate.jdbc.initialize-schema=never")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(JdbcJobQueue.class);
+				assertThat(context).hasFailed();
 				assertThat(tableExists(h2, "ergate_queue")).isFalse();
+				FailureAnalysis analysis = new ErgateJdbcFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).startsWith(
+						"The Ergate tables ergate_queue, ergate_job, ergate_dead_letter do not exist in the database jdbc:h2:mem:")
+					.endsWith(", and ergate.jdbc.initialize-schema is never.");
+				assertThat(analysis.getAction()).isEqualTo("Remove ergate.jdbc.initialize-schema=never (or set it to "
+						+ "always) to have Ergate create them at startup, or create them with the script "
+						+ "io/ergate/jdbc/schema-h2.sql from the ergate-jdbc jar (for example in a Flyway or Liquibase migration).");
 			});
 	}
 
 	@Test
-	void leavesAServerDatabaseAloneByDefaultAndInitializesItWhenAlways() {
-		String prefix = "t_boot_" + UUID.randomUUID().toString().substring(0, 6) + "_";
-		DataSource postgres = TestDataSources.postgres();
+	void withInitializeSchemaNeverExistingTablesAreUsed() {
+		DataSource h2 = h2();
+		JdbcSchema.initialize(h2, JdbcOptions.defaults());
+		this.runner.withBean(DataSource.class, () -> h2)
+			.withPropertyValues("ergate.jdbc.initialize-schema=never")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(JdbcJobQueue.class));
+	}
+
+	@Test
+	void createsTheMissingTablesOfAFreshPostgresDatabaseByDefaultAndRunsAJob() throws Exception {
+		createsTheMissingTablesByDefaultAndRunsAJob(TestDataSources.postgres(), "io/ergate/jdbc/schema-postgresql.sql");
+	}
+
+	@Test
+	void createsTheMissingTablesOfAFreshMariaDbDatabaseByDefaultAndRunsAJob() throws Exception {
+		createsTheMissingTablesByDefaultAndRunsAJob(TestDataSources.mariadb(), "io/ergate/jdbc/schema-mariadb.sql");
+	}
+
+	private void createsTheMissingTablesByDefaultAndRunsAJob(DataSource database, String script) throws Exception {
+		String prefix = "t_first_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+		Workflow workflow = Workflow.builder("add_one").step("add", Integer.class, (in) -> in + 1).build();
 		try {
-			this.runner.withBean(DataSource.class, () -> postgres)
-				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix)
-				.run((context) -> assertThat(tableExists(postgres, prefix + "queue")).isFalse());
-			this.runner.withBean(DataSource.class, () -> postgres)
-				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix, "ergate.jdbc.initialize-schema=always")
-				.run((context) -> assertThat(tableExists(postgres, prefix + "queue")).isTrue());
+			assertThat(tableExists(database, prefix + "queue")).isFalse();
+			for (int run = 0; run < 2; run++) {   // the second startup finds the tables and creates nothing
+				this.runner.withBean(DataSource.class, () -> database)
+					.withBean(Workflow.class, () -> workflow)
+					.withPropertyValues("ergate.jdbc.table-prefix=" + prefix, "ergate.worker.enabled=true",
+							"ergate.jdbc.listen-notify=false", "ergate.jdbc.poll-interval=50ms")
+					.run((context) -> {
+						assertThat(context).hasNotFailed();
+						for (String table : new String[] { "queue", "job", "dead_letter" }) {
+							assertThat(tableExists(database, prefix + table)).isTrue();
+						}
+						ErgateClient client = context.getBean(ErgateClient.class);
+						Job done = client.await(client.submit("add_one", 41, null), Duration.ofSeconds(20));
+						assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+						assertThat(done.lastReturnValue()).isEqualTo(42);
+					});
+			}
+			TestDataSources.dropTables(database, prefix);
+			this.runner.withBean(DataSource.class, () -> database)
+				.withPropertyValues("ergate.jdbc.table-prefix=" + prefix, "ergate.jdbc.initialize-schema=embedded")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = new ErgateJdbcFailureAnalyzer().analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains(prefix + "queue")
+						.endsWith("and ergate.jdbc.initialize-schema is embedded.");
+					assertThat(analysis.getAction())
+						.startsWith("Set ergate.jdbc.initialize-schema=always to have Ergate create them at startup")
+						.contains(script);
+				});
 		}
 		finally {
-			TestDataSources.dropTables(postgres, prefix);
+			TestDataSources.dropTables(database, prefix);
 		}
 	}
 
@@ -319,6 +373,29 @@ class ErgateJdbcAutoConfigurationTests {
 			catch (SQLException ex) {
 				throw new IllegalStateException("This test needs a real PostgreSQL and none answered at " + url + " ("
 						+ ex.getMessage() + "): start the local service or set ERGATE_TEST_POSTGRES_URL/_USER/_PASSWORD",
+						ex);
+			}
+			return dataSource;
+		}
+
+		/** The local MariaDB (ERGATE_TEST_MARIADB_URL to point elsewhere); fails saying so when absent. */
+		static DataSource mariadb() {
+			String url = env("ERGATE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
+			MariaDbDataSource dataSource = new MariaDbDataSource();
+			try {
+				dataSource.setUrl(url);
+				dataSource.setUser(env("ERGATE_TEST_MARIADB_USER", "root"));
+				dataSource.setPassword(env("ERGATE_TEST_MARIADB_PASSWORD", ""));
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+			try (Connection connection = dataSource.getConnection()) {
+				connection.isValid(1);
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("This test needs a real MariaDB and none answered at " + url + " ("
+						+ ex.getMessage() + "): start the local service or set ERGATE_TEST_MARIADB_URL/_USER/_PASSWORD",
 						ex);
 			}
 			return dataSource;
