@@ -33,6 +33,16 @@ final class InteropCases {
 	/** The status each case's Python job has, as Java must read it. */
 	static final Map<String, JobStatus> READ_AS = new LinkedHashMap<>();
 
+	/**
+	 * How many cases Python writes already finished: Java dead-letters them with the reason, never runs
+	 * them.
+	 */
+	static long finishedCases() {
+		return READ_AS.entrySet().stream()
+			.filter((entry) -> entry.getValue().isFinal() && !ENDS_AS.containsKey(entry.getKey()))
+			.count();
+	}
+
 	/** The final status each runnable case must reach on Java workers; the others are not run. */
 	static final Map<String, JobStatus> ENDS_AS = new LinkedHashMap<>();
 
