@@ -2,6 +2,7 @@ package io.ergate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -57,14 +58,7 @@ public final class JobDecoder {
 	 */
 	public Decoded decode(byte[] payload, @Nullable String idSeed) {
 		checkSize(payload.length);
-		Job job;
-		try {
-			job = this.mapper.readValue(payload, Job.class);
-		}
-		catch (RuntimeException | StackOverflowError ex) {
-			throw unreadable(ex);
-		}
-		return withId(job, idSeed);
+		return withId(read(() -> this.mapper.readValue(payload, Job.class)), idSeed);
 	}
 
 	/**
@@ -79,14 +73,16 @@ public final class JobDecoder {
 		if ((long) payload.length() * 3 > this.maxPayloadBytes) {
 			checkSize(utf8Length(payload));
 		}
-		Job job;
+		return withId(read(() -> this.mapper.readValue(payload, Job.class)), idSeed);
+	}
+
+	private static @Nullable Job read(Supplier<@Nullable Job> parse) {
 		try {
-			job = this.mapper.readValue(payload, Job.class);
+			return parse.get();
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw unreadable(ex);
 		}
-		return withId(job, idSeed);
 	}
 
 	/**
