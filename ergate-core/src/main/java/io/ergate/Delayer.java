@@ -36,6 +36,20 @@ final class Delayer {
 		this.clock = clock;
 	}
 
+	/**
+	 * Puts a job on the queue, or holds it here until its {@code requested_start_time} when it is not
+	 * due yet and the queue cannot delay it: the one place that decides between the two.
+	 */
+	void putOrHold(Job job) {
+		Instant due = job.requestedStartTime();
+		if (due != null && !this.queue.supportsDelayedDelivery() && this.clock.instant().isBefore(due)) {
+			schedule(job, due);
+		}
+		else {
+			this.queue.put(job);
+		}
+	}
+
 	synchronized void schedule(Job job, Instant due) {
 		if (this.executor == null) {
 			this.executor = new ScheduledThreadPoolExecutor(1, (task) -> {

@@ -7,17 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -50,14 +41,6 @@ public final class Ergate implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Ergate.class);
 
-	private static final int WAITING = 0;
-
-	private static final int BUSY = 1;
-
-	private static final int INTERRUPTED = 2;
-
-	private static final int STARTING = 3;
-
 	private final JobQueue queue;
 
 	private final StateStore stateStore;
@@ -72,30 +55,10 @@ public final class Ergate implements AutoCloseable {
 
 	private final Delayer delayer;
 
+	private final WorkerPool workers;
+
 	private final Clock clock;
 
-	private final Duration backoffInitial;
-
-	private final Duration backoffMax;
-
-	private final Set<WorkerLoop> loops = ConcurrentHashMap.newKeySet();
-
-	private final AtomicInteger consecutiveFailures = new AtomicInteger();
-
-	private volatile boolean stopping;
-
-	private volatile @Nullable String lastError;
-
-	private volatile @Nullable Instant lastErrorTime;
-
-	private @Nullable ExecutorService ownedExecutor;
-
-	private final HandlingFailures handlingFailures;
-
-	/** Jobs handled by loops that have ended, so that the count only grows. */
-	private final AtomicLong handledByEndedLoops = new AtomicLong();
-
-	private final @Nullable Consumer<Throwable> fatalErrorHandler;
 
 	/**
 	 * Creates an application with the default settings.
@@ -111,11 +74,6 @@ public final class Ergate implements AutoCloseable {
 		this.stateStore = builder.stateStore;
 		this.reliableQueue = (this.queue instanceof ReliableJobQueue reliable) ? reliable : null;
 		this.clock = builder.clock;
-		this.backoffInitial = builder.backoffInitial;
-		this.backoffMax = builder.backoffMax;
-		this.handlingFailures = new HandlingFailures(builder.poisonAttempts, this::handledJobs, builder.backoffInitial,
-				builder.backoffMax);
-		this.fatalErrorHandler = builder.fatalErrorHandler;
 		ComponentFactory factory = (builder.componentFactory != null) ? builder.componentFactory
 				: Ergate::instantiate;
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
@@ -124,6 +82,8 @@ public final class Ergate implements AutoCloseable {
 				builder.interceptors, this.delayer, this.clock,
 				// a plain queue cannot count deliveries: its jobs are not given back
 				(this.reliableQueue != null) ? builder.unknownWorkflowAttempts : 1);
+		this.workers = new WorkerPool(this.queue, this.runner, this.clock, builder.backoffInitial, builder.backoffMax,
+				builder.poisonAttempts, builder.fatalErrorHandler);
 	}
 
 	/**
@@ -210,12 +170,7 @@ public final class Ergate implements AutoCloseable {
 			return submitted;
 		}
 		this.stateStore.update(submitted);
-		if (later && !this.queue.supportsDelayedDelivery()) {
-			this.delayer.schedule(submitted, startTime);
-		}
-		else {
-			this.queue.put(submitted);
-		}
+		this.delayer.putOrHold(submitted);
 		return submitted;
 	}
 
@@ -238,20 +193,15 @@ public final class Ergate implements AutoCloseable {
 	 * the job's delivery is released first, so a reliable queue delivers it again.
 	 */
 	public void run() {
-		this.stopping = false;
-		new WorkerLoop(null, 0).run();
+		this.workers.run();
 	}
 
 	/**
 	 * Starts workers on threads of their own, named {@code ergate-worker-N}.
 	 * @param concurrency how many jobs may run at once
 	 */
-	public synchronized void start(int concurrency) {
-		AtomicInteger count = new AtomicInteger();
-		ExecutorService executor = Executors.newFixedThreadPool(concurrency,
-				(task) -> new Thread(task, "ergate-worker-" + count.incrementAndGet()));
-		this.ownedExecutor = executor;
-		start(concurrency, executor);
+	public void start(int concurrency) {
+		this.workers.start(concurrency);
 	}
 
 	/**
@@ -263,24 +213,8 @@ public final class Ergate implements AutoCloseable {
 	 * @param concurrency how many jobs may run at once
 	 * @param executor runs the worker loops; it needs {@code concurrency} threads
 	 */
-	public synchronized void start(int concurrency, Executor executor) {
-		if (concurrency < 1) {
-			throw new IllegalArgumentException("concurrency must be 1 or more, was " + concurrency);
-		}
-		// loops of an earlier stop that timed out keep their own stop request and end after their step
-		this.stopping = false;
-		for (int i = 0; i < concurrency; i++) {
-			WorkerLoop loop = new WorkerLoop(executor, 0);
-			this.loops.add(loop);
-			try {
-				executor.execute(loop);
-			}
-			catch (RejectedExecutionException ex) {
-				this.loops.remove(loop);
-				throw ex;
-			}
-		}
-		logger.debug("Started {} Ergate worker(s)", concurrency);
+	public void start(int concurrency, Executor executor) {
+		this.workers.start(concurrency, executor);
 	}
 
 	/**
@@ -291,34 +225,8 @@ public final class Ergate implements AutoCloseable {
 	 * @return {@code true} when every worker finished within the timeout
 	 */
 	public boolean stop(Duration timeout) {
-		this.stopping = true;
-		for (WorkerLoop loop : this.loops) {
-			loop.requestStop();
-		}
-		long deadline = System.nanoTime() + timeout.toNanos();
-		boolean finished = true;
-		for (WorkerLoop loop : List.copyOf(this.loops)) {
-			try {
-				if (!loop.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-					finished = false;
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				finished = false;
-				break;
-			}
-		}
+		boolean finished = this.workers.stop(timeout);
 		this.delayer.shutdown();
-		synchronized (this) {
-			if (this.ownedExecutor != null) {
-				this.ownedExecutor.shutdown();
-				this.ownedExecutor = null;
-			}
-		}
-		if (!finished) {
-			logger.warn("Ergate stopped with {} step(s) still running after {}", busyWorkers(), timeout);
-		}
 		return finished;
 	}
 
@@ -335,46 +243,7 @@ public final class Ergate implements AutoCloseable {
 	 * @return a snapshot
 	 */
 	public WorkerStatus status() {
-		int workers = this.loops.size();
-		WorkerStatus.State state = (workers == 0) ? WorkerStatus.State.STOPPED
-				: this.stopping ? WorkerStatus.State.STOPPING : WorkerStatus.State.RUNNING;
-		return new WorkerStatus(state, workers, busyWorkers(), this.consecutiveFailures.get(), this.lastError,
-				this.lastErrorTime);
-	}
-
-	/** Counted from the workers' own states, so that running a step touches no counter shared between workers. */
-	private int busyWorkers() {
-		int busy = 0;
-		for (WorkerLoop loop : this.loops) {
-			if (loop.state.get() == BUSY) {
-				busy++;
-			}
-		}
-		return busy;
-	}
-
-	private JobDelivery take() throws InterruptedException {
-		if (this.reliableQueue != null) {
-			return this.reliableQueue.take();
-		}
-		Job job = this.queue.getOne();
-		return new PlainDelivery(this.queue, Objects.requireNonNull(job, "JobQueue.getOne() returned null"));
-	}
-
-	/** @return the failures in a row, this one included */
-	private int recordFailure(Throwable ex) {
-		this.lastError = ex.getClass().getName() + ": " + ex.getMessage();
-		this.lastErrorTime = this.clock.instant();
-		return this.consecutiveFailures.incrementAndGet();
-	}
-
-	/** How many jobs the workers have handled so far: summed on the failure path only. */
-	private long handledJobs() {
-		long handled = 0;
-		for (WorkerLoop loop : this.loops) {
-			handled += loop.handled.get();
-		}
-		return handled + this.handledByEndedLoops.get();
+		return this.workers.status();
 	}
 
 	private static <T> T instantiate(Class<T> type) {
@@ -384,265 +253,6 @@ public final class Ergate implements AutoCloseable {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("cannot call the no-arg constructor of " + type.getName(), ex);
 		}
-	}
-
-	/**
-	 * One worker: takes a job, runs one step, hands it on, until stopped.
-	 */
-	private final class WorkerLoop implements Runnable {
-
-		private final boolean resilient;
-
-		/** Where a resilient loop runs, and where its replacement runs when it dies; null for {@link #run()}. */
-		private final @Nullable Executor executor;
-
-		/** Errors that killed the loops this one replaces, in a row: its replacement waits longer each time. */
-		private final int fatalErrors;
-
-		private final AtomicInteger state = new AtomicInteger(STARTING);
-
-		private final CountDownLatch done = new CountDownLatch(1);
-
-		/** Jobs this loop handled; written only by its thread, read on the failure path. */
-		private final HandledCount handled = new HandledCount();
-
-		private volatile @Nullable Thread thread;
-
-		/** Set by {@link Ergate#stop}: this loop takes no more jobs, whatever a later start does. */
-		private volatile boolean stopRequested;
-
-		WorkerLoop(@Nullable Executor executor, int fatalErrors) {
-			this.resilient = executor != null;
-			this.executor = executor;
-			this.fatalErrors = fatalErrors;
-		}
-
-		void requestStop() {
-			this.stopRequested = true;
-			interruptIfWaiting();
-		}
-
-		private void interruptIfWaiting() {
-			Thread current = this.thread;
-			if (current != null && this.state.compareAndSet(WAITING, INTERRUPTED)) {
-				current.interrupt();
-			}
-		}
-
-		@Override
-		public void run() {
-			this.thread = Thread.currentThread();
-			Ergate.this.loops.add(this);
-			try {
-				if (this.fatalErrors > 0 && !pause(this.fatalErrors)) {
-					return;
-				}
-				loop();
-			}
-			catch (Throwable ex) {
-				if (!this.resilient) {
-					throw ex;
-				}
-				// nothing escapes a worker thread: the error is logged, shown in the status, and the loop replaced
-				diedOf(ex);
-			}
-			finally {
-				Ergate.this.handledByEndedLoops.addAndGet(this.handled.get());
-				Ergate.this.loops.remove(this);
-				this.thread = null;
-				this.done.countDown();
-			}
-		}
-
-		private void diedOf(Throwable error) {
-			recordFailure(error);
-			Consumer<Throwable> handler = Ergate.this.fatalErrorHandler;
-			boolean replace = !this.stopRequested && handler == null;
-			logger.error("Ergate worker {} died of {}{}", Thread.currentThread().getName(), error,
-					replace ? "; a new worker replaces it" : "", error);
-			if (handler != null) {
-				try {
-					handler.accept(error);
-				}
-				catch (RuntimeException ex) {
-					logger.error("The fatal error handler failed", ex);
-				}
-				return;
-			}
-			if (replace && this.executor != null) {
-				WorkerLoop replacement = new WorkerLoop(this.executor, this.fatalErrors + 1);
-				Ergate.this.loops.add(replacement);
-				if (this.stopRequested) {
-					replacement.requestStop();
-				}
-				try {
-					this.executor.execute(replacement);
-				}
-				catch (RejectedExecutionException ex) {
-					Ergate.this.loops.remove(replacement);
-					logger.error("No worker could replace the one that died: the executor refused it", ex);
-				}
-			}
-		}
-
-		private void loop() {
-			int failures = 0;
-			while (!this.stopRequested) {
-				this.state.set(WAITING);
-				if (this.stopRequested) {
-					break;
-				}
-				JobDelivery delivery;
-				try {
-					delivery = take();
-				}
-				catch (InterruptedException ex) {
-					restoreInterrupt();
-					break;
-				}
-				catch (RuntimeException ex) {
-					failed("Taking a job from the queue failed; backing off and retrying", ex);
-					if (!this.resilient) {
-						throw ex;
-					}
-					if (!backOff(++failures)) {
-						break;
-					}
-					continue;
-				}
-				if (!this.state.compareAndSet(WAITING, BUSY)) {
-					Thread.interrupted();
-					release(delivery);
-					break;
-				}
-				try {
-					processOrRelease(delivery);
-					failures = 0;
-					this.handled.increment();
-					if (Ergate.this.consecutiveFailures.get() != 0) {
-						recovered();
-					}
-				}
-				catch (RuntimeException ex) {
-					Job job = delivery.job();
-					if (!this.resilient) {
-						logger.error("Processing job {} (workflow {}, step {}) failed in the queue or state store; "
-								+ "its delivery is released so that it runs again. Its state was: {}", job.id(),
-								job.workflowName(), job.stepName(), job, ex);
-						recordFailure(ex);
-						release(delivery);
-						throw ex;
-					}
-					HandlingFailures.Verdict verdict = Ergate.this.handlingFailures.failed(job);
-					this.state.set(WAITING);
-					if (verdict.poison()) {
-						poison(delivery, job, verdict, ex);
-						continue;
-					}
-					failed("Processing job " + job.id() + " (workflow " + job.workflowName() + ", step "
-							+ job.stepName() + ") failed in the queue or state store (failure " + verdict.count()
-							+ " of " + Ergate.this.handlingFailures.poisonAttempts() + " before it counts as poison); "
-							+ "it is given back to run again in " + verdict.delay().toMillis() + " ms", ex);
-					releaseLater(delivery, verdict.delay());
-					// other jobs go through: this one is the problem, and the others need not wait
-					if (!verdict.othersWentThrough() && !backOff(++failures)) {
-						break;
-					}
-				}
-			}
-		}
-
-		/** Runs the job's step; when an error kills this loop meanwhile, the job is given back first. */
-		private void processOrRelease(JobDelivery delivery) {
-			try {
-				Ergate.this.runner.process(delivery);
-			}
-			catch (Error ex) {
-				release(delivery);
-				throw ex;
-			}
-		}
-
-		/** Logs a failure of the queue or the store: its stack trace once per streak of failures, then a line each. */
-		private void failed(String what, RuntimeException ex) {
-			int streak = recordFailure(ex);
-			if (streak == 1) {
-				logger.error(what, ex);
-			}
-			else {
-				logger.warn("{}: {} (failure {} in a row; the stack trace was logged with the first)", what, ex, streak);
-			}
-		}
-
-		private void recovered() {
-			int streak = Ergate.this.consecutiveFailures.getAndSet(0);
-			if (streak != 0) {
-				logger.info("Ergate workers handle jobs again, after {} failure(s) in a row", streak);
-			}
-		}
-
-		private void poison(JobDelivery delivery, Job job, HandlingFailures.Verdict verdict, RuntimeException ex) {
-			String reason = "Handling job " + job.id() + " (workflow " + job.workflowName() + ", step " + job.stepName()
-					+ ") failed " + verdict.count() + " times in the queue or the state store while other jobs went "
-					+ "through, the last time with: " + ex + ". Fix what the job holds (or the store), then put it "
-					+ "on the queue again";
-			try {
-				Ergate.this.runner.poison(delivery, job, reason);
-			}
-			catch (RuntimeException deadLetterFailure) {
-				logger.error("Moving poison job {} to the dead letters failed; it is given back", job.id(),
-						deadLetterFailure);
-				releaseLater(delivery, verdict.delay());
-			}
-		}
-
-		private void restoreInterrupt() {
-			if (!this.stopRequested) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-		private void release(JobDelivery delivery) {
-			try {
-				delivery.release();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Giving job {} back to the queue failed; its state was: {}", delivery.job().id(),
-						delivery.job(), ex);
-			}
-		}
-
-		private void releaseLater(JobDelivery delivery, Duration delay) {
-			try {
-				delivery.releaseLater(delay);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Giving job {} back to the queue failed ({}); the queue delivers it again when it can",
-						delivery.job().id(), ex.toString());
-			}
-		}
-
-		/** @return false when interrupted: the worker stops */
-		private boolean backOff(int failures) {
-			if (!pause(failures)) {
-				return false;
-			}
-			return !this.stopRequested;
-		}
-
-		private boolean pause(int failures) {
-			long initial = Ergate.this.backoffInitial.toMillis();
-			long delay = Math.min(Ergate.this.backoffMax.toMillis(), initial << Math.min(20, failures - 1));
-			logger.debug("Ergate worker backing off for {} ms after {} failure(s) in a row", delay, failures);
-			try {
-				Thread.sleep(delay);
-				return true;
-			}
-			catch (InterruptedException ex) {
-				return false;
-			}
-		}
-
 	}
 
 	/**

@@ -350,7 +350,7 @@ final class JobRunner {
 		else {
 			this.stateStore.update(scheduled);
 			delivery.acknowledge();
-			this.delayer.schedule(scheduled, startTime);
+			this.delayer.putOrHold(scheduled);
 		}
 	}
 
