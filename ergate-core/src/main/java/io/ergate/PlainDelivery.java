@@ -1,27 +1,22 @@
 package io.ergate;
 
+import java.time.Duration;
+
 /**
  * A job taken from a plain {@link JobQueue}: already gone from the queue, so completing it means
  * recording the new state and putting the successor, and releasing it means putting it back.
  */
-final class PlainDelivery implements JobDelivery {
+final class PlainDelivery extends SettleOnceDelivery {
 
 	private final JobQueue queue;
 
-	private final Job job;
-
 	PlainDelivery(JobQueue queue, Job job) {
+		super(job);
 		this.queue = queue;
-		this.job = job;
 	}
 
 	@Override
-	public Job job() {
-		return this.job;
-	}
-
-	@Override
-	public void complete(Job newState, StateStore stateStore) {
+	protected void handOver(Job newState, StateStore stateStore) {
 		stateStore.update(newState);
 		if (!newState.status().isFinal()) {
 			this.queue.put(newState);
@@ -29,18 +24,18 @@ final class PlainDelivery implements JobDelivery {
 	}
 
 	@Override
-	public void acknowledge() {
+	protected void acknowledged() {
 	}
 
 	@Override
-	public void release() {
-		this.queue.put(this.job);
+	protected void released(Duration delay) {
+		this.queue.put(job());
 	}
 
 	@Override
-	public boolean deadLetter(String reason) {
+	protected boolean deadLettered(String reason) {
 		if (this.queue instanceof InMemoryJobQueue memory) {
-			memory.deadLetter(this.job, reason);
+			memory.deadLetter(job(), reason);
 			return true;
 		}
 		return false;

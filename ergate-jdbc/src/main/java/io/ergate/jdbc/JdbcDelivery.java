@@ -1,14 +1,13 @@
 package io.ergate.jdbc;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ergate.Job;
-import io.ergate.JobDelivery;
+import io.ergate.SettleOnceDelivery;
 import io.ergate.StateStore;
 
 /** A claimed row of the queue table: its id and the claim's delivery count fence every later write. */
-final class JdbcDelivery implements JobDelivery {
+final class JdbcDelivery extends SettleOnceDelivery {
 
 	private final JdbcJobQueue queue;
 
@@ -16,23 +15,14 @@ final class JdbcDelivery implements JobDelivery {
 
 	final int deliveryCount;
 
-	private final Job job;
-
 	final long claimedAtNanos;
 
-	private final AtomicBoolean finished = new AtomicBoolean();
-
 	JdbcDelivery(JdbcJobQueue queue, long rowId, int deliveryCount, Job job, long claimedAtNanos) {
+		super(job);
 		this.queue = queue;
 		this.rowId = rowId;
 		this.deliveryCount = deliveryCount;
-		this.job = job;
 		this.claimedAtNanos = claimedAtNanos;
-	}
-
-	@Override
-	public Job job() {
-		return this.job;
 	}
 
 	@Override
@@ -41,67 +31,44 @@ final class JdbcDelivery implements JobDelivery {
 	}
 
 	@Override
-	public void complete(Job newState, StateStore stateStore) {
-		finish("complete");
-		try {
-			this.queue.complete(this, newState, stateStore);
-		}
-		catch (RuntimeException ex) {
-			// nothing was handed over: the delivery stays unsettled, for the engine to release
-			this.finished.set(false);
-			throw ex;
-		}
+	protected void handOver(Job newState, StateStore stateStore) {
+		this.queue.complete(this, newState, stateStore);
 	}
 
 	@Override
-	public void acknowledge() {
-		finish("acknowledge");
+	protected void acknowledged() {
 		this.queue.acknowledge(this);
 	}
 
 	@Override
-	public void release() {
-		finish("release");
-		this.queue.release(this, false);
-	}
-
-	@Override
-	public void releaseLater(Duration delay) {
-		finish("release");
+	protected void released(Duration delay) {
 		this.queue.release(this, false, delay.toMillis());
 	}
 
 	@Override
-	public boolean deadLetter(String reason) {
-		finish("dead-letter");
+	protected boolean deadLettered(String reason) {
 		try {
 			return this.queue.deadLetter(this, reason);
 		}
 		catch (RuntimeException ex) {
-			this.finished.set(false);
+			// the row is still claimed: the engine may give it back
+			unsettle();
 			throw ex;
 		}
 	}
 
 	boolean isFinished() {
-		return this.finished.get();
+		return isSettled();
 	}
 
-	/** Marks this delivery finished without calling the queue: for deliveries the queue takes back. */
+	/** Marks this delivery settled without calling the queue: for deliveries the queue takes back. */
 	boolean takeBack() {
-		return this.finished.compareAndSet(false, true);
-	}
-
-	private void finish(String operation) {
-		if (!this.finished.compareAndSet(false, true)) {
-			throw new IllegalStateException("Cannot " + operation + " the delivery of job " + this.job.id()
-					+ " (queue row " + this.rowId + "): it was already completed, acknowledged or released");
-		}
+		return settleQuietly();
 	}
 
 	@Override
 	public String toString() {
-		return "JdbcDelivery{row=" + this.rowId + ", deliveryCount=" + this.deliveryCount + ", job=" + this.job + "}";
+		return "JdbcDelivery{row=" + this.rowId + ", deliveryCount=" + this.deliveryCount + ", job=" + job() + "}";
 	}
 
 }
