@@ -178,39 +178,38 @@ final class JobRunner {
 	private void next(JobDelivery delivery, RegisteredWorkflow workflow, Job running, int index,
 			@Nullable Object value, @Nullable Throwable thrown, Duration duration) {
 		String stepName = workflow.stepName(index);
+		StepOutcome outcome = StepOutcome.of(thrown);
 		int target;
-		StepOutcome outcome;
-		if (thrown == null) {
-			target = index + 1;
-			outcome = StepOutcome.NEXT;
-		}
-		else if (thrown instanceof GoToStep goTo) {
-			// checked in invoke, unless an interceptor threw it
-			RuntimeException invalid = invalidJump(workflow, index, goTo);
-			if (invalid != null) {
-				failStep(delivery, running, stepName, duration, invalid);
+		switch (outcome) {
+			case NEXT -> target = index + 1;
+			case GO_TO -> {
+				GoToStep goTo = (GoToStep) thrown;
+				// checked in invoke, unless an interceptor threw it
+				RuntimeException invalid = invalidJump(workflow, index, goTo);
+				if (invalid != null) {
+					failStep(delivery, running, stepName, duration, invalid);
+					return;
+				}
+				target = workflow.indexOf(goTo.stepName());
+				value = goTo.returnValue();
+			}
+			case END -> {
+				target = workflow.size();
+				value = ((GoToEnd) thrown).returnValue();
+			}
+			case ABORT -> {
+				String reason = ((AbortJob) thrown).reason();
+				Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + reason);
+				logger.info("Job {} (workflow {}) aborted at step {}: {}", running.id(), running.workflowName(), stepName,
+						reason);
+				handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null),
+						running.stepsCompleted());
 				return;
 			}
-			target = workflow.indexOf(goTo.stepName());
-			value = goTo.returnValue();
-			outcome = StepOutcome.GO_TO;
-		}
-		else if (thrown instanceof GoToEnd end) {
-			target = workflow.size();
-			value = end.returnValue();
-			outcome = StepOutcome.END;
-		}
-		else if (thrown instanceof AbortJob abort) {
-			Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + abort.reason());
-			logger.info("Job {} (workflow {}) aborted at step {}: {}", running.id(), running.workflowName(), stepName,
-					abort.reason());
-			handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null),
-					running.stepsCompleted());
-			return;
-		}
-		else {
-			failStep(delivery, running, stepName, duration, thrown);
-			return;
+			default -> {
+				failStep(delivery, running, stepName, duration, thrown);
+				return;
+			}
 		}
 		int stepsCompleted = running.stepsCompleted() + 1;
 		int remaining = workflow.remainingAfterJump(index, target);

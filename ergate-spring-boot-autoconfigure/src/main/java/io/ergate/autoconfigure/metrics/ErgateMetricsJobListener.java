@@ -121,13 +121,7 @@ public class ErgateMetricsJobListener implements JobListener {
 	 * @return {@code next}, {@code goto}, {@code end}, {@code abort} or {@code failed}
 	 */
 	public static String outcome(StepOutcome outcome) {
-		return switch (outcome) {
-			case NEXT -> "next";
-			case GO_TO -> "goto";
-			case END -> "end";
-			case ABORT -> "abort";
-			case FAILED -> "failed";
-		};
+		return outcome.tag();
 	}
 
 	private record StepKey(String workflow, String step, StepOutcome outcome) {

@@ -7,6 +7,7 @@ import io.ergate.GoToEnd;
 import io.ergate.GoToStep;
 import io.ergate.Job;
 import io.ergate.StepInterceptor;
+import io.ergate.StepOutcome;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -51,25 +52,16 @@ public class ObservationStepInterceptor implements StepInterceptor, Ordered {
 		observation.start();
 		try (Observation.Scope scope = observation.openScope()) {
 			Object value = invocation.proceed();
-			context.setOutcome("next");
+			context.setOutcome(StepOutcome.NEXT.tag());
 			return value;
 		}
-		catch (GoToStep ex) {
-			// the engine turns a jump to no later step into a failure before it gets here
-			context.setOutcome("goto");
-			throw ex;
-		}
-		catch (GoToEnd ex) {
-			context.setOutcome("end");
-			throw ex;
-		}
-		catch (AbortJob ex) {
-			context.setOutcome("abort");
-			throw ex;
-		}
 		catch (Throwable ex) {
-			context.setOutcome("failed");
-			observation.error(ex);
+			// the engine turns a jump to no later step into a failure before it gets here
+			StepOutcome outcome = StepOutcome.of(ex);
+			context.setOutcome(outcome.tag());
+			if (outcome == StepOutcome.FAILED) {
+				observation.error(ex);
+			}
 			throw ex;
 		}
 		finally {
