@@ -1,11 +1,12 @@
 package io.ergate;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
+
 /**
- * Helpers to drive an engine in tests.
+ * Helpers to drive an engine in tests; waiting goes through Awaitility, as in every module.
  */
 final class Engine {
 
@@ -24,19 +25,11 @@ final class Engine {
 	}
 
 	static void await(BooleanSupplier condition, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Condition not met within " + timeout);
-			}
-			try {
-				TimeUnit.MILLISECONDS.sleep(2);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		Awaitility.await()
+			.atMost(timeout)
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(2))
+			.until(condition::getAsBoolean);
 	}
 
 }
