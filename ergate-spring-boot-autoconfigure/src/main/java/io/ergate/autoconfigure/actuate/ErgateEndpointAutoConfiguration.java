@@ -4,6 +4,7 @@ import io.ergate.Ergate;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.autoconfigure.ErgateProperties;
 import io.ergate.spring.ErgateWorker;
+import io.ergate.spring.actuate.ErgateEndpoint;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -3,6 +3,8 @@ package io.ergate.autoconfigure.health;
 import io.ergate.Ergate;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.spring.ErgateWorker;
+import io.ergate.spring.health.ErgateHealthDetailsContributor;
+import io.ergate.spring.health.ErgateHealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,5 +1,6 @@
 package io.ergate.autoconfigure.jdbc;
 
+import io.ergate.spring.jdbc.MissingSchemaException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;

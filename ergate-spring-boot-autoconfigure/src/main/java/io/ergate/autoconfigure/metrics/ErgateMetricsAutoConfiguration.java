@@ -2,6 +2,8 @@ package io.ergate.autoconfigure.metrics;
 
 import io.ergate.Ergate;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.spring.metrics.ErgateMeterBinder;
+import io.ergate.spring.metrics.ErgateMetricsJobListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -2,6 +2,10 @@ package io.ergate.autoconfigure.observation;
 
 import io.ergate.Ergate;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
+import io.ergate.spring.observation.ErgateStepObservationConvention;
+import io.ergate.spring.observation.ErgateSubmitObservationConvention;
+import io.ergate.spring.observation.ObservationJobSubmissionInterceptor;
+import io.ergate.spring.observation.ObservationStepInterceptor;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

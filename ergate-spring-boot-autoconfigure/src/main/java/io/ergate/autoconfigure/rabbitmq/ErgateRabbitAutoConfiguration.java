@@ -7,7 +7,7 @@ import io.ergate.JobJsonFormat;
 import io.ergate.JobQueue;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.autoconfigure.ErgateProperties;
-import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
+import io.ergate.spring.health.ErgateHealthDetailsContributor;
 import io.ergate.rabbitmq.RabbitJobQueue;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;

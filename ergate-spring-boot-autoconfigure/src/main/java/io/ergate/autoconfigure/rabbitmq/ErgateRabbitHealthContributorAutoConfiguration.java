@@ -1,6 +1,7 @@
 package io.ergate.autoconfigure.rabbitmq;
 
 import io.ergate.rabbitmq.RabbitJobQueue;
+import io.ergate.spring.rabbitmq.ErgateRabbitHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

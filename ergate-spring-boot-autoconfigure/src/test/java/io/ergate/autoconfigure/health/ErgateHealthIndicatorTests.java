@@ -11,6 +11,8 @@ import io.ergate.JobStatus;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.spring.ErgateClient;
+import io.ergate.spring.health.ErgateHealthDetailsContributor;
+import io.ergate.spring.health.ErgateHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;

@@ -21,7 +21,7 @@ import io.ergate.JobStatus;
 import io.ergate.StateStore;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
-import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
+import io.ergate.spring.health.ErgateHealthDetailsContributor;
 import io.ergate.autoconfigure.rabbitmq.ErgateRabbitAutoConfiguration;
 import io.ergate.jdbc.JdbcDialect;
 import io.ergate.jdbc.JdbcJobQueue;

@@ -16,7 +16,7 @@ import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
-import io.ergate.autoconfigure.health.ErgateHealthDetailsContributor;
+import io.ergate.spring.health.ErgateHealthDetailsContributor;
 import io.ergate.rabbitmq.RabbitJobQueue;
 import io.ergate.rabbitmq.RabbitJobQueueException;
 import io.ergate.spring.ErgateClient;

@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.health;
+package io.ergate.spring.health;
 
 import java.util.Map;
 

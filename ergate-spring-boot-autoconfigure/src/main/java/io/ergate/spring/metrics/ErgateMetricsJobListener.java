@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.metrics;
+package io.ergate.spring.metrics;
 
 import java.util.Locale;
 import java.util.Map;

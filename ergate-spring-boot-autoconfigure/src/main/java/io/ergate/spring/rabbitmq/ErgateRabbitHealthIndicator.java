@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.rabbitmq;
+package io.ergate.spring.rabbitmq;
 
 import io.ergate.rabbitmq.RabbitJobQueue;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.observation;
+package io.ergate.spring.observation;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.jdbc;
+package io.ergate.spring.jdbc;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import io.ergate.autoconfigure.jdbc.ErgateJdbcProperties;
 import io.ergate.jdbc.ErgateJdbcException;
 import io.ergate.jdbc.JdbcDialect;
 import io.ergate.jdbc.JdbcOptions;

@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.actuate;
+package io.ergate.spring.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ergate.autoconfigure.metrics;
+package io.ergate.spring.metrics;
 
 import java.time.Duration;
 import java.util.Objects;
