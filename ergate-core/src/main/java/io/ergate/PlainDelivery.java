@@ -2,6 +2,8 @@ package io.ergate;
 
 import java.time.Duration;
 
+import io.ergate.memory.InMemoryJobQueue;
+
 /**
  * A job taken from a plain {@link JobQueue}: already gone from the queue, so completing it means
  * recording the new state and putting the successor, and releasing it means putting it back.

@@ -1,5 +1,7 @@
 package io.ergate;
 
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import org.junit.jupiter.api.Test;
 
 import static io.ergate.PathHint.goTo;

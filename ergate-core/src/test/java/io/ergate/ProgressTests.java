@@ -2,6 +2,7 @@ package io.ergate;
 
 import java.util.List;
 
+import io.ergate.memory.InMemoryJobQueue;
 import org.junit.jupiter.api.Test;
 
 import static io.ergate.PathHint.end;

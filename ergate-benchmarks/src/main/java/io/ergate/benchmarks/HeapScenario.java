@@ -3,7 +3,7 @@ package io.ergate.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
-import io.ergate.InMemoryJobQueue;
+import io.ergate.memory.InMemoryJobQueue;
 import io.ergate.Job;
 
 /**

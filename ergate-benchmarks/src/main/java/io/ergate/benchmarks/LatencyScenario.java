@@ -3,8 +3,8 @@ package io.ergate.benchmarks;
 import java.time.Duration;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.Workflow;
 

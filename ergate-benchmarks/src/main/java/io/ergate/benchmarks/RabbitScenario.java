@@ -15,7 +15,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.rabbitmq.RabbitJobQueue;
 
 /**

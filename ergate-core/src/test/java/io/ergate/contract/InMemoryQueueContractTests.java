@@ -3,8 +3,8 @@ package io.ergate.contract;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.ergate.InMemoryJobQueue;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobQueue;
 import io.ergate.QueryableStateStore;

@@ -28,6 +28,7 @@ final class JavaSnippetSources {
 			import com.rabbitmq.client.ConnectionFactory;
 			import io.ergate.*;
 			import io.ergate.jdbc.*;
+			import io.ergate.memory.*;
 			import io.ergate.rabbitmq.*;
 			import io.ergate.spring.*;
 			import org.springframework.context.annotation.*;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobQueue;
 import io.ergate.QueryableStateStore;

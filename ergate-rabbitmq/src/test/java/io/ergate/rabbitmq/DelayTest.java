@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.Workflow;

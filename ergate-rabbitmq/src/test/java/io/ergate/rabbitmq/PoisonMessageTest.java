@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.rabbitmq.client.GetResponse;
 import io.ergate.Ergate;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobDelivery;
 import io.ergate.JobStatus;

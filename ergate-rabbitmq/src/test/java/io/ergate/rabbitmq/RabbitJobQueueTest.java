@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.GetResponse;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobDelivery;
 import io.ergate.JobStatus;

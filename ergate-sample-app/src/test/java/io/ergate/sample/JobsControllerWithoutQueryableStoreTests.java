@@ -1,7 +1,7 @@
 package io.ergate.sample;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
+import io.ergate.memory.InMemoryJobQueue;
 import io.ergate.spring.ErgateClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 import io.ergate.Ergate;
 import io.ergate.ErgateWorkflow;
-import io.ergate.InMemoryJobQueue;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.JobJsonFormat;
 import io.ergate.JobListener;
 import io.ergate.JobQueue;

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobListener;
 import io.ergate.JobQueue;

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
+import io.ergate.memory.InMemoryJobQueue;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.StateStore;

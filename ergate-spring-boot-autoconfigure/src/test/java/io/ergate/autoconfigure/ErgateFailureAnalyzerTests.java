@@ -4,7 +4,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.ergate.InMemoryJobQueue;
+import io.ergate.memory.InMemoryJobQueue;
 import io.ergate.InvalidDefinitionException;
 import io.ergate.JobQueue;
 import io.ergate.autoconfigure.jdbc.ErgateJdbcAutoConfiguration;

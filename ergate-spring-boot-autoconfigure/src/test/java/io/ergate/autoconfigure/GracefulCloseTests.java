@@ -3,7 +3,7 @@ package io.ergate.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.WorkerStatus;

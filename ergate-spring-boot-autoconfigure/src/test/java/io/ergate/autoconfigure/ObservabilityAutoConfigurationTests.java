@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.ergate.Ergate;
 import io.ergate.GoToStep;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.Workflow;

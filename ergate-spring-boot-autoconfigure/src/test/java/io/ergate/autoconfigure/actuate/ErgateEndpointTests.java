@@ -3,7 +3,7 @@ package io.ergate.autoconfigure.actuate;
 import java.time.Duration;
 import java.util.List;
 
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.PathHint;
@@ -61,7 +61,7 @@ class ErgateEndpointTests {
 			assertThat(descriptor.worker().threads()).isEqualTo(2);
 			assertThat(descriptor.worker().busy()).isZero();
 			assertThat(descriptor.worker().shutdownTimeout()).isEqualTo("PT12S");
-			assertThat(descriptor.queue().type()).isEqualTo("io.ergate.InMemoryJobQueue");
+			assertThat(descriptor.queue().type()).isEqualTo("io.ergate.memory.InMemoryJobQueue");
 			assertThat(descriptor.queue().depth()).isZero();
 			assertThat(descriptor.jobs()).containsEntry("COMPLETED", 1L)
 				.containsEntry("QUEUED", 0L)

@@ -53,7 +53,7 @@ class ErgateHealthIndicatorTests {
 				.containsEntry("threads", 1)
 				.containsEntry("busy", 0)
 				.containsEntry("idle", 1)
-				.containsEntry("queue", "io.ergate.InMemoryJobQueue")
+				.containsEntry("queue", "io.ergate.memory.InMemoryJobQueue")
 				.containsEntry("store", BreakableStateStore.class.getName())
 				.containsEntry("queueDepth", 0L)
 				.containsEntry("workflows", List.of("gate"))

@@ -12,8 +12,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryJobQueue;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobDelivery;
 import io.ergate.JobQueue;

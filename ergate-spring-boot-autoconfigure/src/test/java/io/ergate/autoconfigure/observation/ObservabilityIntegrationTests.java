@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.ergate.AbortJob;
 import io.ergate.GoToEnd;
 import io.ergate.GoToStep;
-import io.ergate.InMemoryStateStore;
+import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.PathHint;

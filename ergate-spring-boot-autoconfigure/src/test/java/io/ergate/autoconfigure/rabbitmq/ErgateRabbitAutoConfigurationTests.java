@@ -10,7 +10,7 @@ import java.util.UUID;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.ergate.Ergate;
-import io.ergate.InMemoryJobQueue;
+import io.ergate.memory.InMemoryJobQueue;
 import io.ergate.JobQueue;
 import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.memory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
+import io.ergate.FencingStateStore;
+import io.ergate.Job;
+import io.ergate.JobStatus;
+import io.ergate.QueryableStateStore;
 import org.jspecify.annotations.Nullable;
 
 /**

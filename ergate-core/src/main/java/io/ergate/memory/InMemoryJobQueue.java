@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.memory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +10,10 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+
+import io.ergate.Job;
+import io.ergate.JobQueue;
+import io.ergate.MeasurableJobQueue;
 
 /**
  * A queue in this process's memory, first in first out, that holds back jobs whose
@@ -195,7 +199,13 @@ public final class InMemoryJobQueue implements JobQueue, MeasurableJobQueue {
 		}
 	}
 
-	void deadLetter(Job job, String reason) {
+	/**
+	 * Moves a job out of this queue for good, with the reason: the engine does so with a job that
+	 * cannot run. Kept in {@link #deadLetters()}.
+	 * @param job the job as it was taken
+	 * @param reason why it cannot run
+	 */
+	public void deadLetter(Job job, String reason) {
 		synchronized (this.deadLetters) {
 			if (this.deadLetters.size() == MAX_DEAD_LETTERS) {
 				this.deadLetters.removeFirst();

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.memory;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.memory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.ergate.Job;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.memory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
