@@ -94,13 +94,20 @@ public final class JobJsonFormat {
 			return (code >= 1 && code <= this.statuses.length) ? this.statuses[(int) code - 1] : null;
 		}
 
-		/** @return the name a Python Ergate of this numbering gives the code, or null */
-		@Nullable String pythonName(long code) {
+		/**
+		 * Returns the name a Python Ergate of this numbering gives a code (for error messages).
+		 * @param code a status code
+		 * @return the name, or {@code null} for a code it does not have
+		 */
+		public @Nullable String pythonName(long code) {
 			return (code >= 1 && code <= this.names.length) ? this.names[(int) code - 1] : null;
 		}
 
-		/** @return "1 (QUEUED), 2 (RUNNING), ..." for the codes Ergate for Java reads */
-		String describeCodes() {
+		/**
+		 * Describes the codes Ergate for Java reads in this numbering (for error messages).
+		 * @return "1 (QUEUED), 2 (RUNNING), ..."
+		 */
+		public String describeCodes() {
 			StringBuilder text = new StringBuilder();
 			for (int i = 0; i < this.statuses.length; i++) {
 				if (this.statuses[i] != null) {
@@ -161,8 +168,13 @@ public final class JobJsonFormat {
 		return (format instanceof JobJsonFormat carried) ? carried : DEFAULT;
 	}
 
-	/** The format of one call: the per-call attribute, else the mapper's, else the default. */
-	static JobJsonFormat of(DatabindContext context) {
+	/**
+	 * Returns the format of one serialization or deserialization call: the call's attribute, else
+	 * the mapper's, else the default. The job codec reads it.
+	 * @param context the call's context
+	 * @return the format
+	 */
+	public static JobJsonFormat of(DatabindContext context) {
 		Object format = context.getAttribute(JobJsonFormat.class);
 		return (format instanceof JobJsonFormat carried) ? carried : DEFAULT;
 	}

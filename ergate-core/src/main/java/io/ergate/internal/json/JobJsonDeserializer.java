@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.internal.json;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.ergate.Ergate;
+import io.ergate.Job;
+import io.ergate.JobJsonFormat;
+import io.ergate.JobStatus;
+import io.ergate.JobValidationException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -32,7 +37,7 @@ import tools.jackson.databind.ValueDeserializer;
  * {@code requested_start_time} is read without a {@code DateTimeFormatter}. Anything else takes the
  * general path.
  */
-final class JobJsonDeserializer extends ValueDeserializer<Job> {
+public final class JobJsonDeserializer extends ValueDeserializer<Job> {
 
 	/** Recently read workflow and step names, by hash of their characters; longer names are not kept. */
 	private static final int NAME_SLOTS = 512;

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.internal.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.ergate.Job;
+import io.ergate.JobStatus;
+import io.ergate.JobValidationException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,4 +1,4 @@
-package io.ergate;
+package io.ergate.internal.json;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * {@code +02:00} offset, or without an offset, meaning UTC), leaving every other shape to the caller's
  * {@code java.time} parser.
  */
-final class IsoInstant {
+public final class IsoInstant {
 
 	private static final int SECONDS_PER_DAY = 86_400;
 

@@ -1,7 +1,10 @@
-package io.ergate;
+package io.ergate.internal.json;
 
 import java.util.Map;
 
+import io.ergate.Job;
+import io.ergate.JobJsonFormat;
+import io.ergate.JobStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
@@ -21,7 +24,7 @@ import tools.jackson.databind.ValueSerializer;
  * {@code requested_start_time} without a {@code DateTimeFormatter}. The text is the same as the
  * generic paths would write.
  */
-final class JobJsonSerializer extends ValueSerializer<Job> {
+public final class JobJsonSerializer extends ValueSerializer<Job> {
 
 	private static final SerializableString ID = new SerializedString("id");
 
