@@ -62,8 +62,6 @@ final class HandOvers {
 
 	private final Map<JdbcStateStore, String[]> statements = new ConcurrentHashMap<>();
 
-	private final Runnable readBarrier = this::commitBeforeRead;
-
 	private volatile boolean closed;
 
 	HandOvers(Connections connections, QueueTable table, ClaimedRows rows, Claims claims, LeaseKeeper timer,
@@ -156,7 +154,7 @@ final class HandOvers {
 		this.closed = true;
 		commitWaiting();
 		for (JdbcStateStore store : this.readersCommitFirst) {
-			store.removeBeforeRead(this.readBarrier);
+			store.forget(this);
 		}
 	}
 
@@ -212,7 +210,7 @@ final class HandOvers {
 	/** Called with the monitor held, for the first hand-over of a group. */
 	private void scheduleCommit(JdbcStateStore store) {
 		if (this.readersCommitFirst.add(store)) {
-			store.beforeRead(this.readBarrier);
+			store.commitBeforeReads(this);
 		}
 		this.timer.schedule(this::commitWaiting, this.delay.toNanos());
 	}
@@ -277,7 +275,7 @@ final class HandOvers {
 				return true;
 			}
 			if (store != null) {
-				store.upsert(connection, newState);
+				store.table().upsert(connection, newState);
 			}
 			if (!newState.status().isFinal()) {
 				// no NOTIFY: the worker completing this delivery takes again at once
@@ -328,7 +326,7 @@ final class HandOvers {
 				for (int i : indexes) {
 					HandOver handOver = group.get(i);
 					int index = this.table.bindClaimedRow(statement, 1, handOver.delivery());
-					index = handOver.store().bindPostgresUpsert(statement, index, handOver.newState());
+					index = handOver.store().table().bindPostgresUpsert(statement, index, handOver.newState());
 					if (!handOver.newState().status().isFinal()) {
 						this.table.bindInsert(statement, index, handOver.newState(), now);
 					}
@@ -357,7 +355,7 @@ final class HandOvers {
 	 */
 	private String[] statements(JdbcStateStore store) {
 		String delete = this.table.deleteClaimedAs("d");
-		String upsert = store.postgresUpsert("d");
+		String upsert = store.table().postgresUpsert("d");
 		String withSuccessor = delete + ", s AS (" + upsert + ") " + this.table.insertSuccessorFrom("d");
 		return new String[] { withSuccessor, delete + " " + upsert };
 	}

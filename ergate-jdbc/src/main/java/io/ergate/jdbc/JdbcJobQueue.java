@@ -65,6 +65,11 @@ import org.slf4j.LoggerFactory;
  * one is active: a job submitted in a {@code @Transactional} method is queued only if it commits.
  * Close the queue when done with it: that stops its listener and heartbeat and gives back the rows
  * claimed but not started.
+ * <p>
+ * This class is a façade: {@code Claims} claims rows, {@code ClaimedRows} holds them,
+ * {@code LeaseKeeper} extends their leases, {@code NotifyListener} listens for puts,
+ * {@code HandOvers} ends steps, {@code DeadLetters} moves poison rows aside, all on the statements of
+ * {@code QueueTable}.
  */
 public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue, AutoCloseable {
 
@@ -192,7 +197,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		jdbcStore.settle(job);
 		try {
 			this.connections.inTransaction((connection) -> {
-				jdbcStore.upsert(connection, job);
+				jdbcStore.table().upsert(connection, job);
 				insertAndNotify(connection, List.of(job));
 				return null;
 			});
