@@ -148,21 +148,20 @@ final class ClaimedRows {
 
 	/** Gives back a row whose hand-over failed: its step runs again. */
 	void giveBackAfterFailure(JdbcDelivery delivery) {
-		try {
-			release(delivery, false, 0);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Giving back row {} of {} failed; it is claimable again when its lease ends", delivery.rowId,
-					this.table.name, ex);
+		releaseOrLog(delivery, false);
+	}
+
+	/** Gives back a row claimed ahead that no worker will start, unless it was settled meanwhile. */
+	private void giveBack(JdbcDelivery delivery) {
+		if (delivery.takeBack()) {
+			releaseOrLog(delivery, true);
 		}
 	}
 
-	private void giveBack(JdbcDelivery delivery) {
-		if (!delivery.takeBack()) {
-			return;
-		}
+	/** Releases a row at once; a failure only logs, the row being claimable again when its lease ends. */
+	private void releaseOrLog(JdbcDelivery delivery, boolean unstarted) {
 		try {
-			release(delivery, true, 0);
+			release(delivery, unstarted, 0);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Giving back row {} of {} failed; it is claimable again when its lease ends", delivery.rowId,
