@@ -126,7 +126,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.claims = new Claims(this.connections, this.table, this.deadLetters, options);
 		this.leaseKeeper = new LeaseKeeper(this.connections, this.table, this.rows, options.leaseDuration(),
 				options.pollInterval());
-		this.listener = new NotifyListener(this.connections, this.table.channel, this.signal, options.pollInterval());
+		this.listener = new NotifyListener(this.connections, this.table, this.signal, options.pollInterval());
 		this.handOvers = new HandOvers(this.connections, this.table, this.rows, this.claims, this.leaseKeeper,
 				this.signal, options);
 	}

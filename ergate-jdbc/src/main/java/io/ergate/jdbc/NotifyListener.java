@@ -22,6 +22,8 @@ final class NotifyListener {
 
 	private final Connections connections;
 
+	private final String tableName;
+
 	private final String channel;
 
 	private final Signal signal;
@@ -34,9 +36,10 @@ final class NotifyListener {
 
 	private @Nullable Thread thread;
 
-	NotifyListener(Connections connections, String channel, Signal signal, Duration pollInterval) {
+	NotifyListener(Connections connections, QueueTable table, Signal signal, Duration pollInterval) {
 		this.connections = connections;
-		this.channel = channel;
+		this.tableName = table.name;
+		this.channel = table.channel;
 		this.signal = signal;
 		this.pollInterval = pollInterval;
 	}
@@ -82,7 +85,7 @@ final class NotifyListener {
 			}
 			catch (ReflectiveOperationException | LinkageError ex2) {
 				logger.info("The PostgreSQL JDBC driver's PGConnection is not available: idle workers poll {} every {}",
-						this.channel, this.pollInterval);
+						this.tableName, this.pollInterval);
 				return;
 			}
 		}
