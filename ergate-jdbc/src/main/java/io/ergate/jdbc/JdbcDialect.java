@@ -107,6 +107,30 @@ public enum JdbcDialect {
 		}
 	}
 
+	// --- what differs per database, decided here only
+
+	/**
+	 * Whether a claim is one auto-committed {@code UPDATE ... RETURNING} (PostgreSQL) rather than a
+	 * {@code SELECT ... FOR UPDATE SKIP LOCKED} and an update in one transaction.
+	 */
+	boolean claimsInOneStatement() {
+		return this == POSTGRESQL;
+	}
+
+	/** Whether claims run in READ COMMITTED, so that InnoDB takes no gap locks (MariaDB, MySQL). */
+	boolean claimsReadCommitted() {
+		return this == MARIADB;
+	}
+
+	/**
+	 * Whether a step's hand-over (delete the claimed row, upsert the state, insert the successor) is
+	 * one statement (PostgreSQL's data-modifying {@code WITH}), atomic even in auto-commit. Only then
+	 * are hand-overs grouped and RUNNING marks deferred, both being cheap to catch up with there.
+	 */
+	boolean handsOverInOneStatement() {
+		return this == POSTGRESQL;
+	}
+
 	/** The placeholder for a JSON parameter. */
 	String jsonParameter() {
 		return (this == POSTGRESQL) ? "CAST(? AS JSONB)" : "?";

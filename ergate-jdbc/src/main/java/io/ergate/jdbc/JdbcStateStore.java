@@ -4,20 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -27,8 +21,6 @@ import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,40 +38,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JdbcStateStore implements QueryableStateStore, FencingStateStore {
 
-	private static final Logger logger = LoggerFactory.getLogger(JdbcStateStore.class);
-
-	static final String COLUMNS = "job_key, id, workflow_name, step_name, status, steps_completed, "
-			+ "percent_completed, initial_input_value, last_return_value, exception_traceback, user_context, "
-			+ "requested_start_time, metadata, created_at, updated_at";
-
-	private final List<Runnable> beforeRead = new CopyOnWriteArrayList<>();
-
 	private final Connections connections;
 
 	private final JdbcOptions options;
 
 	private final JsonMapper mapper;
 
-	private final String table;
+	private final StateTable table;
 
-	private final Clock clock;
+	private final RunningMarks runningMarks;
 
-	/** The PostgreSQL upsert of one job, durable and (for RUNNING marks) without waiting for the flush. */
-	private final String postgresUpsert;
-
-	private final String postgresUpsertNoFlushWait;
-
-	private final String mariadbUpsert;
-
-	private final String insert;
-
-	private final String updateIfNotBehind;
-
-	private final String selectForUpdate;
-
-	private final ConcurrentHashMap<String, PendingRunning> pendingRunning = new ConcurrentHashMap<>();
-
-	private volatile @Nullable ScheduledExecutorService runningWriter;
+	/** The hand-overs of queues that wait to commit in groups, which a read commits first. */
+	private final Set<HandOvers> handOversBeforeRead = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates a store on the default table {@code ergate_job}.
@@ -98,34 +68,8 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 		this.options = Objects.requireNonNull(options, "options");
 		this.connections = new Connections(Objects.requireNonNull(dataSource, "dataSource"), options.dialect());
 		this.mapper = options.jsonMapper();
-		this.table = options.table("job");
-		this.clock = Clock.systemUTC();
-		this.postgresUpsert = postgresUpsert(null);
-		this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + " " + postgresUpsert("c");
-		// MariaDB/MySQL evaluate assignments left to right: steps_completed goes last
-		StringBuilder update = new StringBuilder();
-		for (String column : new String[] { "id", "workflow_name", "step_name", "status", "percent_completed",
-				"initial_input_value", "last_return_value", "exception_traceback", "user_context",
-				"requested_start_time", "metadata", "updated_at", "steps_completed" }) {
-			update.append((update.length() > 0) ? ", " : "").append(column)
-				.append(" = IF(steps_completed <= VALUES(steps_completed), VALUES(").append(column)
-				.append("), ").append(column).append(')');
-		}
-		this.mariadbUpsert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES ("
-				+ values(JdbcDialect.MARIADB) + ") ON DUPLICATE KEY UPDATE " + update;
-		this.selectForUpdate = "SELECT workflow_name, status, steps_completed FROM " + this.table
-				+ " WHERE job_key = ? FOR UPDATE";
-		this.insert = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (" + values(JdbcDialect.H2) + ")";
-		this.updateIfNotBehind = "UPDATE " + this.table + " SET id = ?, workflow_name = ?, step_name = ?, "
-				+ "status = ?, steps_completed = ?, percent_completed = ?, initial_input_value = ?, "
-				+ "last_return_value = ?, exception_traceback = ?, user_context = ?, requested_start_time = ?, "
-				+ "metadata = ?, updated_at = ? WHERE job_key = ? AND steps_completed <= ?";
-	}
-
-	/** The 15 placeholders of a row, JSON columns cast as the dialect needs. */
-	private static String values(JdbcDialect dialect) {
-		String json = dialect.jsonParameter();
-		return "?, " + json + ", ?, ?, ?, ?, ?, " + json + ", " + json + ", ?, " + json + ", ?, " + json + ", ?, ?";
+		this.table = new StateTable(this.connections, options);
+		this.runningMarks = new RunningMarks(this.table, options.runningStateDelay());
 	}
 
 	/**
@@ -160,44 +104,13 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 	 */
 	@Override
 	public void update(Job job) {
-		String key = key(job);
-		settle(key);
+		String key = this.table.key(job);
+		this.runningMarks.settle(key);
 		if (job.status() == JobStatus.RUNNING && deferRunning()) {
-			PendingRunning pending = new PendingRunning(key, job);
-			this.pendingRunning.put(key, pending);
-			runningWriter().schedule(pending, this.options.runningStateDelay().toNanos(), TimeUnit.NANOSECONDS);
+			this.runningMarks.defer(key, job);
 			return;
 		}
-		write(job);
-	}
-
-	private void write(Job job) {
-		try {
-			Connection connection = this.connections.shared();
-			try {
-				JdbcDialect dialect = dialect(connection);
-				if (dialect == JdbcDialect.POSTGRESQL) {
-					// one statement, one round trip; RUNNING marks commit without waiting for the flush
-					boolean relaxed = job.status() == JobStatus.RUNNING
-							&& !this.connections.isExternallyManaged(connection);
-					String sql = relaxed ? this.postgresUpsertNoFlushWait : this.postgresUpsert;
-					try (PreparedStatement statement = connection.prepareStatement(sql)) {
-						bindPostgresUpsert(statement, 1, job);
-						statement.executeUpdate();
-					}
-				}
-				else {
-					upsert(connection, job);
-				}
-			}
-			finally {
-				this.connections.release(connection);
-			}
-		}
-		catch (SQLException ex) {
-			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table + " failed",
-					ex);
-		}
+		this.table.write(job);
 	}
 
 	/**
@@ -217,12 +130,12 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 	}
 
 	private boolean fenced(Job job, Predicate<Job> allows) {
-		String key = key(job);
-		settle(key);
+		String key = this.table.key(job);
+		this.runningMarks.settle(key);
 		try (Connection connection = this.connections.own()) {
 			return Connections.inOwnTransaction(connection, (tx) -> {
 				Job recorded = null;
-				try (PreparedStatement statement = tx.prepareStatement(this.selectForUpdate)) {
+				try (PreparedStatement statement = tx.prepareStatement(this.table.selectForUpdate)) {
 					statement.setString(1, key);
 					try (ResultSet rows = statement.executeQuery()) {
 						if (rows.next()) {
@@ -236,21 +149,21 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 				if (recorded != null && !allows.test(recorded)) {
 					return false;
 				}
-				upsert(tx, job);
+				this.table.upsert(tx, job);
 				return true;
 			});
 		}
 		catch (SQLException ex) {
-			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table + " failed",
+			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table.name + " failed",
 					ex);
 		}
 	}
 
 	@Override
 	public Optional<Job> findById(Object id) {
-		flushRunning();
+		beforeRead();
 		String key = JobKeys.key(this.mapper, id);
-		String sql = "SELECT " + COLUMNS + " FROM " + this.table + " WHERE job_key = ?";
+		String sql = "SELECT " + StateTable.COLUMNS + " FROM " + this.table.name + " WHERE job_key = ?";
 		List<Job> jobs = query(sql, (statement) -> statement.setString(1, key));
 		return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
 	}
@@ -263,8 +176,8 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 		if (limit == 0) {
 			return List.of();
 		}
-		flushRunning();
-		StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ").append(this.table);
+		beforeRead();
+		StringBuilder sql = new StringBuilder("SELECT ").append(StateTable.COLUMNS).append(" FROM ").append(this.table.name);
 		if (workflowName != null || status != null) {
 			sql.append(" WHERE ");
 			if (workflowName != null) {
@@ -290,8 +203,8 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 
 	@Override
 	public Map<JobStatus, Long> countByStatus() {
-		flushRunning();
-		String sql = "SELECT status, COUNT(*) FROM " + this.table + " GROUP BY status";
+		beforeRead();
+		String sql = "SELECT status, COUNT(*) FROM " + this.table.name + " GROUP BY status";
 		try {
 			Connection connection = this.connections.shared();
 			try (PreparedStatement statement = connection.prepareStatement(sql);
@@ -310,170 +223,33 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 			}
 		}
 		catch (SQLException ex) {
-			throw new ErgateJdbcException("Counting jobs by status in " + this.table + " failed", ex);
+			throw new ErgateJdbcException("Counting jobs by status in " + this.table.name + " failed", ex);
 		}
 	}
 
 	@Override
 	public String toString() {
-		return "JdbcStateStore{table=" + this.table + "}";
+		return "JdbcStateStore{table=" + this.table.name + "}";
 	}
 
 	/**
-	 * Whether a RUNNING mark may wait {@link JdbcOptions#runningStateDelay()} before it is written: on PostgreSQL
-	 * (where it is written without waiting for the flush anyway), outside any Spring transaction.
+	 * Whether a RUNNING mark may wait {@link JdbcOptions#runningStateDelay()} before it is written: where
+	 * a hand-over is one statement (PostgreSQL, where it is written without waiting for the flush
+	 * anyway), outside any Spring transaction.
 	 */
 	private boolean deferRunning() {
-		return this.connections.dialect() == JdbcDialect.POSTGRESQL && !this.options.runningStateDelay().isZero()
+		return this.connections.dialect().handsOverInOneStatement() && !this.options.runningStateDelay().isZero()
 				&& !this.connections.isTransactionActive();
 	}
 
-	private ScheduledExecutorService runningWriter() {
-		ScheduledExecutorService writer = this.runningWriter;
-		if (writer == null) {
-			synchronized (this.pendingRunning) {
-				writer = this.runningWriter;
-				if (writer == null) {
-					ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-						Thread thread = new Thread(task, "ergate-jdbc-running-" + this.table);
-						thread.setDaemon(true);
-						return thread;
-					});
-					executor.setRemoveOnCancelPolicy(true);
-					writer = executor;
-					this.runningWriter = writer;
-				}
-			}
-		}
-		return writer;
-	}
-
 	/**
-	 * Before any other write of a job's state: drops its RUNNING mark when not written yet (the new
-	 * state replaces it), or waits until it is written, so that it can never land after the new state.
+	 * Before any other write of a job's state, such as a queue's hand-over: see
+	 * {@link RunningMarks#settle(String)}.
 	 */
 	void settle(Job job) {
-		if (!this.pendingRunning.isEmpty()) {
-			settle(key(job));
+		if (!this.runningMarks.isEmpty()) {
+			this.runningMarks.settle(this.table.key(job));
 		}
-	}
-
-	private void settle(String key) {
-		PendingRunning pending = this.pendingRunning.remove(key);
-		if (pending != null) {
-			pending.cancelOrAwait();
-		}
-	}
-
-	/**
-	 * Registers work to run before every read: a {@link JdbcJobQueue} commits the hand-overs that wait
-	 * to be grouped, so that a read sees every state handed over before it.
-	 */
-	void beforeRead(Runnable work) {
-		this.beforeRead.add(work);
-	}
-
-	void removeBeforeRead(Runnable work) {
-		this.beforeRead.remove(work);
-	}
-
-	/**
-	 * Before a read: commits waiting hand-overs and writes the RUNNING marks not written yet, so that a
-	 * read sees every update made before it.
-	 */
-	private void flushRunning() {
-		for (Runnable work : this.beforeRead) {
-			work.run();
-		}
-		for (PendingRunning pending : this.pendingRunning.values()) {
-			if (this.pendingRunning.remove(pending.key, pending)) {
-				pending.writeNowOrAwait();
-			}
-		}
-	}
-
-	/** A RUNNING mark waiting to be written; its flags are guarded by itself. */
-	private final class PendingRunning implements Runnable {
-
-		final String key;
-
-		final Job job;
-
-		private boolean started;
-
-		private boolean cancelled;
-
-		private boolean done;
-
-		PendingRunning(String key, Job job) {
-			this.key = key;
-			this.job = job;
-		}
-
-		@Override
-		public void run() {
-			if (!begin()) {
-				return;
-			}
-			try {
-				write(this.job);
-			}
-			catch (RuntimeException ex) {
-				// best effort, like the mark itself: the job shows its previous state until its next one
-				logger.warn("Recording the RUNNING state of job {} failed", this.job.id(), ex);
-			}
-			finally {
-				finish();
-				JdbcStateStore.this.pendingRunning.remove(this.key, this);
-			}
-		}
-
-		void writeNowOrAwait() {
-			if (begin()) {
-				try {
-					write(this.job);
-				}
-				finally {
-					finish();
-				}
-			}
-			else {
-				cancelOrAwait();
-			}
-		}
-
-		private synchronized boolean begin() {
-			if (this.started || this.cancelled) {
-				return false;
-			}
-			this.started = true;
-			return true;
-		}
-
-		private synchronized void finish() {
-			this.done = true;
-			notifyAll();
-		}
-
-		synchronized void cancelOrAwait() {
-			if (!this.started) {
-				this.cancelled = true;
-				return;
-			}
-			boolean interrupted = false;
-			while (!this.done) {
-				try {
-					wait();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
 	}
 
 	/** Whether a queue on this data source can write this store in its own transactions. */
@@ -481,135 +257,42 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 		return this.connections.dataSource() == dataSource;
 	}
 
+	/** The SQL and binders of this store's table, for a queue's hand-overs to write it. */
+	StateTable table() {
+		return this.table;
+	}
+
+	/** From now on, reads commit these hand-overs first (they wait to commit in groups). */
+	void commitBeforeReads(HandOvers handOvers) {
+		this.handOversBeforeRead.add(handOvers);
+	}
+
+	/** Reads no longer commit these hand-overs first (their queue is closed). */
+	void forget(HandOvers handOvers) {
+		this.handOversBeforeRead.remove(handOvers);
+	}
+
 	/**
-	 * The PostgreSQL upsert of one job: {@code INSERT ... SELECT <17 parameters> [FROM from] ON
-	 * CONFLICT ...}, so that it can take part in a larger statement (written only when {@code from}
-	 * yields a row).
+	 * Before a read: commits waiting hand-overs and writes the RUNNING marks not written yet, so that a
+	 * read sees every update made before it.
 	 */
-	String postgresUpsert(@Nullable String from) {
-		return "INSERT INTO " + this.table + " AS t (" + COLUMNS + ") SELECT " + values(JdbcDialect.POSTGRESQL)
-				+ ((from != null) ? " FROM " + from : "")
-				+ " ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
-				+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
-				+ "steps_completed = EXCLUDED.steps_completed, percent_completed = EXCLUDED.percent_completed, "
-				+ "initial_input_value = EXCLUDED.initial_input_value, last_return_value = EXCLUDED.last_return_value, "
-				+ "exception_traceback = EXCLUDED.exception_traceback, user_context = EXCLUDED.user_context, "
-				+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
-				+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed";
-	}
-
-	/** Binds the parameters of {@link #postgresUpsert} from the given index; returns the next index. */
-	int bindPostgresUpsert(PreparedStatement statement, int start, Job job) throws SQLException {
-		return bind(statement, JdbcDialect.POSTGRESQL, start, key(job), job, this.clock.instant());
-	}
-
-	private String key(Job job) {
-		Object id = job.id();
-		if (id == null) {
-			throw new IllegalArgumentException("Job " + job + " has no id: JdbcStateStore keys jobs by id "
-					+ "(Ergate.submit gives every job one; so does JdbcJobQueue for rows put without one)");
+	private void beforeRead() {
+		for (HandOvers handOvers : this.handOversBeforeRead) {
+			handOvers.commitBeforeRead();
 		}
-		return JobKeys.key(this.mapper, id);
-	}
-
-	/** Writes a job's state on the given connection, in whatever transaction it is in. */
-	void upsert(Connection connection, Job job) throws SQLException {
-		JdbcDialect dialect = dialect(connection);
-		String key = key(job);
-		Instant now = this.clock.instant();
-		if (dialect == JdbcDialect.H2) {
-			upsertByUpdateThenInsert(connection, dialect, key, job, now);
-			return;
-		}
-		String sql = (dialect == JdbcDialect.POSTGRESQL) ? this.postgresUpsert : this.mariadbUpsert;
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			bind(statement, dialect, 1, key, job, now);
-			statement.executeUpdate();
-		}
-	}
-
-	private void upsertByUpdateThenInsert(Connection connection, JdbcDialect dialect, String key, Job job,
-			Instant now) throws SQLException {
-		if (updateIfNotBehind(connection, dialect, key, job, now)) {
-			return;
-		}
-		try (PreparedStatement statement = connection.prepareStatement(this.insert)) {
-			bind(statement, dialect, 1, key, job, now);
-			statement.executeUpdate();
-		}
-		catch (SQLException ex) {
-			if (!"23505".equals(ex.getSQLState())) {
-				throw ex;
-			}
-			// inserted by another transaction meanwhile, or held back by a later state
-			updateIfNotBehind(connection, dialect, key, job, now);
-		}
-	}
-
-	private boolean updateIfNotBehind(Connection connection, JdbcDialect dialect, String key, Job job, Instant now)
-			throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(this.updateIfNotBehind)) {
-			int index = bindAttributes(statement, dialect, 1, job);
-			dialect.setInstant(statement, index++, now);
-			statement.setString(index++, key);
-			statement.setInt(index, job.stepsCompleted());
-			return statement.executeUpdate() > 0;
-		}
-	}
-
-	/** Binds a whole row (key, attributes, created_at, updated_at) from the given index; returns the next. */
-	private int bind(PreparedStatement statement, JdbcDialect dialect, int start, String key, Job job, Instant now)
-			throws SQLException {
-		statement.setString(start, key);
-		int index = bindAttributes(statement, dialect, start + 1, job);
-		dialect.setInstant(statement, index++, now);
-		dialect.setInstant(statement, index++, now);
-		return index;
-	}
-
-	/** Binds id to metadata (12 parameters) from the given index; returns the next index. */
-	private int bindAttributes(PreparedStatement statement, JdbcDialect dialect, int start, Job job)
-			throws SQLException {
-		int index = start;
-		statement.setString(index++, this.mapper.writeValueAsString(job.id()));
-		statement.setString(index++, job.workflowName());
-		setNullableString(statement, index++, job.stepName());
-		statement.setString(index++, job.status().name());
-		statement.setInt(index++, job.stepsCompleted());
-		statement.setDouble(index++, job.percentCompleted());
-		setJson(statement, index++, job.initialInputValue());
-		setJson(statement, index++, job.lastReturnValue());
-		setNullableString(statement, index++, job.exceptionTraceback());
-		setJson(statement, index++, job.userContext());
-		dialect.setInstant(statement, index++, job.requestedStartTime());
-		setJson(statement, index++, job.metadata().isEmpty() ? null : job.metadata());
-		return index;
-	}
-
-	private void setJson(PreparedStatement statement, int index, @Nullable Object value) throws SQLException {
-		setNullableString(statement, index, (value != null) ? this.mapper.writeValueAsString(value) : null);
-	}
-
-	private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
-			throws SQLException {
-		if (value == null) {
-			statement.setNull(index, Types.VARCHAR);
-		}
-		else {
-			statement.setString(index, value);
-		}
+		this.runningMarks.flush();
 	}
 
 	private List<Job> query(String sql, Binder binder) {
 		try {
 			Connection connection = this.connections.shared();
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				JdbcDialect dialect = dialect(connection);
+				JdbcDialect dialect = this.connections.dialect(connection);
 				binder.bind(statement);
 				List<Job> jobs = new ArrayList<>();
 				try (ResultSet rows = statement.executeQuery()) {
 					while (rows.next()) {
-						jobs.add(read(rows, dialect));
+						jobs.add(this.table.read(rows, dialect));
 					}
 				}
 				return jobs;
@@ -619,44 +302,8 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 			}
 		}
 		catch (SQLException ex) {
-			throw new ErgateJdbcException("Reading jobs from " + this.table + " failed", ex);
+			throw new ErgateJdbcException("Reading jobs from " + this.table.name + " failed", ex);
 		}
-	}
-
-	private Job read(ResultSet rows, JdbcDialect dialect) throws SQLException {
-		StringBuilder json = new StringBuilder(256).append('{');
-		raw(json, "id", rows.getString("id"));
-		text(json, "workflow_name", rows.getString("workflow_name"));
-		text(json, "step_name", rows.getString("step_name"));
-		text(json, "status", rows.getString("status"));
-		raw(json, "steps_completed", Integer.toString(rows.getInt("steps_completed")));
-		raw(json, "percent_completed", Double.toString(rows.getDouble("percent_completed")));
-		raw(json, "initial_input_value", rows.getString("initial_input_value"));
-		raw(json, "last_return_value", rows.getString("last_return_value"));
-		text(json, "exception_traceback", rows.getString("exception_traceback"));
-		raw(json, "user_context", rows.getString("user_context"));
-		Instant start = dialect.getInstant(rows, "requested_start_time");
-		text(json, "requested_start_time", (start != null) ? start.toString() : null);
-		String metadata = rows.getString("metadata");
-		if (metadata != null) {
-			raw(json, "metadata", metadata);
-		}
-		json.setCharAt(json.length() - 1, '}');
-		return this.mapper.readValue(json.toString(), Job.class);
-	}
-
-	private static void raw(StringBuilder json, String name, @Nullable String value) {
-		json.append('"').append(name).append("\":").append((value != null) ? value : "null").append(',');
-	}
-
-	private void text(StringBuilder json, String name, @Nullable String value) {
-		json.append('"').append(name).append("\":")
-			.append((value != null) ? this.mapper.writeValueAsString(value) : "null")
-			.append(',');
-	}
-
-	private JdbcDialect dialect(Connection connection) throws SQLException {
-		return this.connections.dialect(connection);
 	}
 
 	@FunctionalInterface

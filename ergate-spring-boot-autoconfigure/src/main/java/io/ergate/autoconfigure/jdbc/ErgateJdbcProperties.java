@@ -12,10 +12,17 @@ import org.springframework.validation.Validator;
 /**
  * Configuration of the JDBC queue and state store, bound from the {@code ergate.jdbc.*} properties.
  * The connection itself comes from the application's {@code DataSource} ({@code spring.datasource.*}).
- * Validated as it is bound, with the limits of {@link JdbcOptions}.
+ * Validated as it is bound, with the limits of {@link JdbcOptions}, whose defaults it starts from.
  */
 @ConfigurationProperties("ergate.jdbc")
 public class ErgateJdbcProperties implements Validator {
+
+	/**
+	 * Where every default below comes from, so that it is written once. The configuration processor
+	 * cannot evaluate them: {@code additional-spring-configuration-metadata.json} gives them for the
+	 * metadata, and a test checks that both agree with these.
+	 */
+	private static final JdbcOptions DEFAULTS = JdbcOptions.defaults();
 
 	/**
 	 * When to create the queue, job and dead-letter tables at startup (with CREATE TABLE IF NOT
@@ -30,59 +37,59 @@ public class ErgateJdbcProperties implements Validator {
 	 * Prefix of the table names: {prefix}queue, {prefix}job and {prefix}dead_letter. A letter or
 	 * underscore followed by at most 39 letters, digits or underscores.
 	 */
-	private String tablePrefix = "ergate_";
+	private String tablePrefix = DEFAULTS.tablePrefix();
 
 	/**
 	 * Most jobs a process claims in one round trip when the queue is deep. Jobs claimed but not yet
 	 * started stay leased to this process: use 1 for long steps. It also bounds how many hand-overs
 	 * commit together.
 	 */
-	private int claimBatchSize = 32;
+	private int claimBatchSize = DEFAULTS.claimBatchSize();
 
 	/**
 	 * How long a claim lasts without a heartbeat: a job whose worker died is run elsewhere this long
 	 * after the last heartbeat. Heartbeats run every third of it while a step runs.
 	 */
-	private Duration leaseDuration = Duration.ofSeconds(30);
+	private Duration leaseDuration = DEFAULTS.leaseDuration();
 
 	/**
 	 * Longest time an idle worker sleeps before looking at the queue again. Without LISTEN/NOTIFY,
 	 * how late a worker sees a job put by another process; it also bounds how late a job whose
 	 * worker died is picked up after its lease ends.
 	 */
-	private Duration pollInterval = Duration.ofSeconds(1);
+	private Duration pollInterval = DEFAULTS.pollInterval();
 
 	/**
 	 * Whether idle workers are woken by PostgreSQL LISTEN/NOTIFY within milliseconds of a put. Holds
 	 * one connection of the DataSource. Ignored on other databases.
 	 */
-	private boolean listenNotify = true;
+	private boolean listenNotify = DEFAULTS.listenNotify();
 
 	/**
 	 * How many times a job may be delivered in the same state (its step or its hand-over keeps failing,
 	 * or keeps killing its worker) before it is moved to the dead-letter table. 0 for no limit.
 	 */
-	private int maxDeliveries = 20;
+	private int maxDeliveries = DEFAULTS.maxDeliveries();
 
 	/**
 	 * How long a step must run, on PostgreSQL, before its RUNNING state is written: a step that ends
 	 * sooner goes straight to its next state, one write less per step. 0 writes every RUNNING state at
 	 * once.
 	 */
-	private Duration runningStateDelay = Duration.ofMillis(20);
+	private Duration runningStateDelay = DEFAULTS.runningStateDelay();
 
 	/**
 	 * How long, at most, a finished step's hand-over may wait on PostgreSQL to commit in one
 	 * transaction with others while this process holds further claimed jobs (the queue is deep): steps
 	 * then cost a fraction of a commit each. 0 commits every hand-over alone.
 	 */
-	private Duration handOverDelay = Duration.ofMillis(10);
+	private Duration handOverDelay = DEFAULTS.handOverDelay();
 
 	/**
 	 * The database dialect: POSTGRESQL, H2 or MARIADB (MariaDB 10.6+ and MySQL 8+). Detected from the
 	 * connection when not set.
 	 */
-	private @Nullable JdbcDialect dialect;
+	private @Nullable JdbcDialect dialect = DEFAULTS.dialect();
 
 	@Override
 	public boolean supports(Class<?> type) {
