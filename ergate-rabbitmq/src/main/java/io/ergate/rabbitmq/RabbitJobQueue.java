@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,9 +68,6 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	/** The header of a dead-lettered message that says why it was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-ergate-dead-letter-reason";
 
-	/** The header counting the deliveries of a job before Ergate republished it (a failure, an id given). */
-	static final String DELIVERIES_HEADER = "x-ergate-deliveries";
-
 	/** The header of a dead-lettered message that names the queue it came from. */
 	public static final String ORIGINAL_QUEUE_HEADER = "x-ergate-original-queue";
 
@@ -86,7 +79,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final String connectionName;
 
-	private final JsonMapper jsonMapper;
+	private final JobMessages messages;
 
 	private final JobDecoder decoder;
 
@@ -128,7 +121,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
 		this.connectionFactory = recovering(builder.connectionFactory, builder.recoveryInitial, builder.recoveryMax);
 		this.connectionName = builder.connectionName;
-		this.jsonMapper = builder.jsonMapper;
+		this.messages = new JobMessages(builder.jsonMapper, builder.clock, this.topology.queue());
 		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
 		this.clock = builder.clock;
 		this.consumerCount = builder.consumers;
@@ -193,7 +186,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	}
 
 	private @Nullable JobDelivery accept(RawDelivery raw) {
-		int deliveryCount = deliveryCount(raw);
+		int deliveryCount = JobMessages.deliveryCount(raw);
 		JobDecoder.Decoded decoded;
 		try {
 			decoded = this.decoder.decode(raw.body(), null);
@@ -233,43 +226,18 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	}
 
 	/**
-	 * The deliveries of this job in its current state: the ones before it was republished (counted in
-	 * a header of Ergate's, since a republished message is new to the broker), plus the broker's own
-	 * count (quorum queues) or redelivered flag (classic queues).
-	 */
-	private static int deliveryCount(RawDelivery raw) {
-		Map<String, Object> headers = raw.properties().getHeaders();
-		int before = 0;
-		Object earlier = (headers != null) ? headers.get(DELIVERIES_HEADER) : null;
-		if (earlier instanceof Number number) {
-			before = number.intValue();
-		}
-		Object count = (headers != null) ? headers.get("x-delivery-count") : null;
-		if (count instanceof Number number) {
-			return before + number.intValue() + 1;
-		}
-		return before + (raw.redelivered() ? 2 : 1);
-	}
-
-	/**
 	 * Puts a delivered message's job again, at the back of the queue or after a delay, counting this
 	 * delivery in a header, then acknowledges the delivery: a failed job waits behind the others.
 	 */
 	void republish(RawDelivery raw, Job job, long delayMs) {
-		AMQP.BasicProperties original = raw.properties();
-		Map<String, Object> headers = copyHeaders(original);
-		headers.put(DELIVERIES_HEADER, deliveryCount(raw));
-		AMQP.BasicProperties.Builder properties = original.builder().headers(headers).deliveryMode(2);
-		if (job.id() != null) {
-			properties.messageId(String.valueOf(job.id()));
-		}
-		byte[] body = this.jsonMapper.writeValueAsBytes(job);
+		AMQP.BasicProperties properties = this.messages.republished(raw, job);
+		byte[] body = this.messages.body(job);
 		try {
 			if (delayMs >= Topology.MIN_DELAY_MS) {
-				publishDelayed(properties.build(), body, delayMs);
+				publishDelayed(properties, body, delayMs);
 			}
 			else {
-				this.publisher.publish(this.topology.queue(), properties.build(), body);
+				this.publisher.publish(this.topology.queue(), properties, body);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -307,12 +275,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	}
 
 	void deadLetter(RawDelivery raw, String reason) {
-		AMQP.BasicProperties original = raw.properties();
-		Map<String, Object> headers = copyHeaders(original);
-		headers.put(DEAD_LETTER_REASON_HEADER, reason);
-		headers.put(ORIGINAL_QUEUE_HEADER, this.topology.queue());
-		headers.put("x-ergate-dead-lettered-at", this.clock.instant().toString());
-		AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+		AMQP.BasicProperties properties = this.messages.deadLettered(raw, reason);
 		try {
 			this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body());
 		}
@@ -337,8 +300,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	@Override
 	public void put(Job job) {
 		checkOpen();
-		byte[] body = this.jsonMapper.writeValueAsBytes(job);
-		AMQP.BasicProperties properties = properties(job);
+		byte[] body = this.messages.body(job);
+		AMQP.BasicProperties properties = this.messages.properties(job);
 		Instant start = job.requestedStartTime();
 		long remaining = (start != null && !job.status().isFinal())
 				? Duration.between(this.clock.instant(), start).toMillis() : 0;
@@ -354,38 +317,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		long bucket = Topology.bucket(remainingMs);
 		String delayQueue = this.topology.delayQueue(bucket);
 		this.publisher.declareOnce(delayQueue, this.topology.delayQueueArguments(bucket));
-		Map<String, Object> headers = copyHeaders(properties);
-		this.publisher.publish(delayQueue, properties.builder().headers(headers).build(), body);
-	}
-
-	private static Map<String, Object> copyHeaders(AMQP.BasicProperties properties) {
-		Map<String, Object> headers = (properties.getHeaders() != null) ? new HashMap<>(properties.getHeaders())
-				: new HashMap<>();
-		// set by the broker on delivery and dead-lettering: not part of the job
-		headers.remove("x-delivery-count");
-		headers.remove("x-death");
-		headers.remove("x-first-death-exchange");
-		headers.remove("x-first-death-queue");
-		headers.remove("x-first-death-reason");
-		return headers;
-	}
-
-	private AMQP.BasicProperties properties(Job job) {
-		Map<String, Object> headers = new HashMap<>();
-		headers.put("x-ergate-workflow", job.workflowName());
-		if (job.stepName() != null) {
-			headers.put("x-ergate-step", job.stepName());
-		}
-		headers.put("x-ergate-status", job.status().name());
-		AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder().contentType("application/json")
-			.contentEncoding("utf-8")
-			.deliveryMode(2)
-			.timestamp(Date.from(this.clock.instant()))
-			.headers(headers);
-		if (job.id() != null) {
-			builder.messageId(String.valueOf(job.id()));
-		}
-		return builder.build();
+		this.publisher.publish(delayQueue, JobMessages.withoutBrokerHeaders(properties), body);
 	}
 
 	private synchronized void startConsumers() {
