@@ -3,13 +3,10 @@ package io.ergate.rabbitmq;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -83,8 +80,6 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final JobDecoder decoder;
 
-	private final Clock clock;
-
 	private final int consumerCount;
 
 	private final int prefetch;
@@ -97,6 +92,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final Publisher publisher;
 
+	private final DelayQueues delays;
+
 	private final LinkedBlockingQueue<RawDelivery> handOff = new LinkedBlockingQueue<>();
 
 	private final List<JobConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -105,11 +102,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final AtomicLong deadLettered = new AtomicLong();
 
-	private final AtomicLong delayHops = new AtomicLong();
-
 	private @Nullable Connection consumeConnection;
-
-	private @Nullable ScheduledThreadPoolExecutor holdTimer;
 
 	private volatile boolean closed;
 
@@ -123,13 +116,13 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.connectionName = builder.connectionName;
 		this.messages = new JobMessages(builder.jsonMapper, builder.clock, this.topology.queue());
 		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
-		this.clock = builder.clock;
 		this.consumerCount = builder.consumers;
 		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
 		this.maxDeliveries = builder.maxDeliveries;
 		this.declare = builder.declare;
 		this.publishConnection = connect(this.connectionName + "-publish");
 		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
+		this.delays = new DelayQueues(this.topology, this.publisher, builder.clock, this.handOff);
 		try {
 			if (builder.declare) {
 				declareQueues();
@@ -207,17 +200,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 					+ job.stepName());
 			return null;
 		}
-		Instant start = job.requestedStartTime();
-		if (start != null && !job.status().isFinal()) {
-			long remaining = Duration.between(this.clock.instant(), start).toMillis();
-			if (remaining >= Topology.MIN_DELAY_MS) {
-				delayAgain(raw, remaining);
-				return null;
-			}
-			if (remaining > 0) {
-				hold(raw, remaining + 1);
-				return null;
-			}
+		if (this.delays.keepsEarly(raw, job)) {
+			return null;
 		}
 		if (raw.redelivered()) {
 			this.redeliveries.incrementAndGet();
@@ -233,45 +217,13 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		AMQP.BasicProperties properties = this.messages.republished(raw, job);
 		byte[] body = this.messages.body(job);
 		try {
-			if (delayMs >= Topology.MIN_DELAY_MS) {
-				publishDelayed(properties, body, delayMs);
-			}
-			else {
-				this.publisher.publish(this.topology.queue(), properties, body);
-			}
+			this.delays.publishAfter(properties, body, delayMs);
 		}
 		catch (RuntimeException ex) {
 			raw.requeue();
 			throw ex;
 		}
 		raw.ack();
-	}
-
-	/** Republishes a job that arrived early to a delay queue, then acknowledges it. */
-	private void delayAgain(RawDelivery raw, long remainingMs) {
-		try {
-			publishDelayed(raw.properties(), raw.body(), remainingMs);
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw ex;
-		}
-		this.delayHops.incrementAndGet();
-		raw.ack();
-	}
-
-	/** Keeps a job that is due in a few milliseconds, unacknowledged, until it is due. */
-	private synchronized void hold(RawDelivery raw, long delayMs) {
-		if (this.holdTimer == null) {
-			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
-				Thread thread = new Thread(task, "ergate-rabbitmq-hold");
-				thread.setDaemon(true);
-				return thread;
-			});
-			timer.setRemoveOnCancelPolicy(true);
-			this.holdTimer = timer;
-		}
-		this.holdTimer.schedule(() -> this.handOff.add(raw), delayMs, TimeUnit.MILLISECONDS);
 	}
 
 	void deadLetter(RawDelivery raw, String reason) {
@@ -301,23 +253,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	public void put(Job job) {
 		checkOpen();
 		byte[] body = this.messages.body(job);
-		AMQP.BasicProperties properties = this.messages.properties(job);
-		Instant start = job.requestedStartTime();
-		long remaining = (start != null && !job.status().isFinal())
-				? Duration.between(this.clock.instant(), start).toMillis() : 0;
-		if (remaining >= Topology.MIN_DELAY_MS) {
-			publishDelayed(properties, body, remaining);
-		}
-		else {
-			this.publisher.publish(this.topology.queue(), properties, body);
-		}
-	}
-
-	private void publishDelayed(AMQP.BasicProperties properties, byte[] body, long remainingMs) {
-		long bucket = Topology.bucket(remainingMs);
-		String delayQueue = this.topology.delayQueue(bucket);
-		this.publisher.declareOnce(delayQueue, this.topology.delayQueueArguments(bucket));
-		this.publisher.publish(delayQueue, JobMessages.withoutBrokerHeaders(properties), body);
+		this.delays.publishAfter(this.messages.properties(job), body, this.delays.remainingMs(job));
 	}
 
 	private synchronized void startConsumers() {
@@ -442,14 +378,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		if (total < 0) {
 			return -1;
 		}
-		for (String delayQueue : this.publisher.declaredOnce()) {
-			long count = this.publisher.messageCount(delayQueue);
-			if (count < 0) {
-				return -1;
-			}
-			total += count;
-		}
-		return total;
+		long delayed = this.delays.waiting();
+		return (delayed < 0) ? -1 : total + delayed;
 	}
 
 	/**
@@ -514,7 +444,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	 * @return the count since this queue was built
 	 */
 	public long delayHops() {
-		return this.delayHops.get();
+		return this.delays.hops();
 	}
 
 	/**
@@ -535,9 +465,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 			return;
 		}
 		this.closed = true;
-		if (this.holdTimer != null) {
-			this.holdTimer.shutdownNow();
-		}
+		this.delays.close();
 		if (this.consumeConnection != null) {
 			closeQuietly(this.consumeConnection);
 		}
