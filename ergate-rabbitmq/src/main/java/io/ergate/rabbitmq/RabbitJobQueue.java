@@ -1,17 +1,11 @@
 package io.ergate.rabbitmq;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ergate.Job;
@@ -72,57 +66,40 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final Topology topology;
 
-	private final ConnectionFactory connectionFactory;
-
-	private final String connectionName;
-
 	private final JobMessages messages;
 
 	private final JobDecoder decoder;
 
-	private final int consumerCount;
-
-	private final int prefetch;
-
 	private final int maxDeliveries;
-
-	private final boolean declare;
 
 	private final Connection publishConnection;
 
 	private final Publisher publisher;
 
+	private final JobConsumers consumers;
+
 	private final DelayQueues delays;
-
-	private final LinkedBlockingQueue<RawDelivery> handOff = new LinkedBlockingQueue<>();
-
-	private final List<JobConsumer> consumers = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong redeliveries = new AtomicLong();
 
 	private final AtomicLong deadLettered = new AtomicLong();
 
-	private @Nullable Connection consumeConnection;
-
 	private volatile boolean closed;
-
-	/** Whether the consumers run and none is known cancelled: then a take needs no lock. */
-	private volatile boolean consuming;
 
 	private RabbitJobQueue(Builder builder) {
 		this.topology = new Topology(builder.queue,
 				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
-		this.connectionFactory = recovering(builder.connectionFactory, builder.recoveryInitial, builder.recoveryMax);
-		this.connectionName = builder.connectionName;
 		this.messages = new JobMessages(builder.jsonMapper, builder.clock, this.topology.queue());
 		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
-		this.consumerCount = builder.consumers;
-		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
 		this.maxDeliveries = builder.maxDeliveries;
-		this.declare = builder.declare;
-		this.publishConnection = connect(this.connectionName + "-publish");
+		Connector connector = new Connector(builder.connectionFactory, builder.connectionName, builder.recoveryInitial,
+				builder.recoveryMax);
+		this.publishConnection = connector.open("publish");
 		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
-		this.delays = new DelayQueues(this.topology, this.publisher, builder.clock, this.handOff);
+		this.consumers = new JobConsumers(connector, this.topology, builder.consumers,
+				(builder.prefetch > 0) ? builder.prefetch : builder.concurrency,
+				builder.declare ? this::declareQueues : () -> { }, this::checkOpen);
+		this.delays = new DelayQueues(this.topology, this.publisher, builder.clock, this.consumers.handOff());
 		try {
 			if (builder.declare) {
 				declareQueues();
@@ -132,7 +109,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 			}
 		}
 		catch (RuntimeException ex) {
-			closeQuietly(this.publishConnection);
+			Connector.closeQuietly(this.publishConnection);
 			throw ex;
 		}
 	}
@@ -159,19 +136,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	@Override
 	public JobDelivery take() throws InterruptedException {
 		checkOpen();
-		if (!this.consuming) {
-			startConsumers();
-		}
 		while (true) {
-			RawDelivery raw = this.handOff.take();
-			if (raw.isCancellation()) {
-				restartCancelledConsumers();
-				continue;
-			}
-			if (!raw.isCurrent()) {
-				continue; // its channel was lost: the broker delivers it again
-			}
-			JobDelivery delivery = accept(raw);
+			JobDelivery delivery = accept(this.consumers.next());
 			if (delivery != null) {
 				return delivery;
 			}
@@ -256,88 +222,9 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.delays.publishAfter(this.messages.properties(job), body, this.delays.remainingMs(job));
 	}
 
-	private synchronized void startConsumers() {
-		checkOpen();
-		if (!this.consumers.isEmpty()) {
-			restartCancelledConsumers();
-			return;
-		}
-		Connection connection = connect(this.connectionName + "-consume");
-		try {
-			for (int i = 0; i < this.consumerCount; i++) {
-				this.consumers.add(consume(connection));
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			this.consumers.clear();
-			closeQuietly(connection);
-			if (ex instanceof RabbitJobQueueException rabbit) {
-				throw rabbit;
-			}
-			throw new RabbitJobQueueException("Could not start consuming RabbitMQ queue \"" + this.topology.queue()
-					+ "\": " + Publisher.rootMessage(ex), ex);
-		}
-		this.consumeConnection = connection;
-		this.consuming = true;
-		logger.info("Consuming RabbitMQ queue \"{}\" with {} consumer(s), prefetch {}", this.topology.queue(),
-				this.consumerCount, this.prefetch);
-	}
-
-	/**
-	 * Replaces the consumers the broker cancelled (when their queue was deleted), declaring the queue
-	 * again when this queue declares its queues.
-	 */
-	private synchronized void restartCancelledConsumers() {
-		Connection connection = this.consumeConnection;
-		if (connection == null || this.closed) {
-			return;
-		}
-		// until every cancelled consumer is replaced, each take tries again (under the lock)
-		this.consuming = false;
-		boolean declared = false;
-		for (int i = 0; i < this.consumers.size(); i++) {
-			JobConsumer cancelled = this.consumers.get(i);
-			if (!cancelled.isCancelled()) {
-				continue;
-			}
-			Publisher.closeQuietly(cancelled.getChannel());
-			if (this.declare && !declared) {
-				declareQueues();
-				declared = true;
-			}
-			try {
-				this.consumers.set(i, consume(connection));
-			}
-			catch (IOException | RuntimeException ex) {
-				throw new RabbitJobQueueException("Could not consume RabbitMQ queue \"" + this.topology.queue()
-						+ "\" again after the broker cancelled its consumer: " + Publisher.rootMessage(ex), ex);
-			}
-			logger.info("Consuming RabbitMQ queue \"{}\" again after the broker cancelled a consumer",
-					this.topology.queue());
-		}
-		this.consuming = true;
-	}
-
 	private void declareQueues() {
 		this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
 		this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
-	}
-
-	private JobConsumer consume(Connection connection) throws IOException {
-		Channel channel = connection.createChannel();
-		if (channel == null) {
-			throw new RabbitJobQueueException("RabbitMQ has no channel left for a consumer (channel_max reached)");
-		}
-		try {
-			channel.basicQos(this.prefetch);
-			JobConsumer consumer = new JobConsumer(channel, this.handOff);
-			channel.basicConsume(this.topology.queue(), false, consumer);
-			return consumer;
-		}
-		catch (IOException | RuntimeException ex) {
-			Publisher.closeQuietly(channel);
-			throw ex;
-		}
 	}
 
 	/**
@@ -351,14 +238,8 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		if (this.closed) {
 			return ConnectionState.CLOSED;
 		}
-		Connection consume = this.consumeConnection;
-		if (!this.publishConnection.isOpen() || (consume != null && !consume.isOpen())) {
+		if (!this.publishConnection.isOpen() || this.consumers.isRecovering()) {
 			return ConnectionState.RECOVERING;
-		}
-		for (JobConsumer consumer : this.consumers) {
-			if (consumer.isCancelled()) {
-				return ConnectionState.RECOVERING;
-			}
 		}
 		return ConnectionState.CONNECTED;
 	}
@@ -411,7 +292,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	 * @return the prefetch
 	 */
 	public int prefetch() {
-		return this.prefetch;
+		return this.consumers.prefetch();
 	}
 
 	/**
@@ -419,7 +300,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	 * @return the consumer count
 	 */
 	public int consumers() {
-		return this.consumerCount;
+		return this.consumers.count();
 	}
 
 	/**
@@ -466,48 +347,14 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		}
 		this.closed = true;
 		this.delays.close();
-		if (this.consumeConnection != null) {
-			closeQuietly(this.consumeConnection);
-		}
+		this.consumers.close();
 		this.publisher.close();
-		closeQuietly(this.publishConnection);
-		this.handOff.clear();
+		Connector.closeQuietly(this.publishConnection);
 	}
 
 	private void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("RabbitJobQueue for \"" + this.topology.queue() + "\" is closed");
-		}
-	}
-
-	private Connection connect(String name) {
-		try {
-			return this.connectionFactory.newConnection(name);
-		}
-		catch (IOException | TimeoutException ex) {
-			throw new RabbitJobQueueException("Could not connect to RabbitMQ at " + this.connectionFactory.getHost() + ":"
-					+ this.connectionFactory.getPort() + " (virtual host \"" + this.connectionFactory.getVirtualHost()
-					+ "\"): " + Publisher.rootMessage(ex) + ". Check the broker is running and the connection settings",
-					ex);
-		}
-	}
-
-	private static ConnectionFactory recovering(ConnectionFactory source, Duration initial, Duration max) {
-		ConnectionFactory factory = source.clone();
-		factory.setAutomaticRecoveryEnabled(true);
-		factory.setTopologyRecoveryEnabled(true);
-		long initialMs = Math.max(1, initial.toMillis());
-		long maxMs = Math.max(initialMs, max.toMillis());
-		factory.setRecoveryDelayHandler((attempts) -> Math.min(maxMs, initialMs << Math.min(20, Math.max(0, attempts - 1))));
-		return factory;
-	}
-
-	private static void closeQuietly(Connection connection) {
-		try {
-			connection.abort(5000);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Closing connection {} failed", connection, ex);
 		}
 	}
 
