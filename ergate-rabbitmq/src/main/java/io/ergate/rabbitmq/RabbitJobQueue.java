@@ -3,20 +3,14 @@ package io.ergate.rabbitmq;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ergate.Job;
 import io.ergate.JobDecoder;
 import io.ergate.JobDelivery;
 import io.ergate.MeasurableJobQueue;
-import io.ergate.PoisonJobException;
 import io.ergate.ReliableJobQueue;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,25 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  *     app.stop(Duration.ofSeconds(30)); // before closing the queue
  * }
  * }</pre>
- * <ul>
- * <li>Jobs are persistent messages on a durable queue (classic or quorum) holding the job's JSON, the
- * wire format of the original Ergate. The work queue and its dead-letter queue are declared when the
- * queue is built, unless {@link Builder#declare(boolean) declare} is off.</li>
- * <li>{@link #put(Job)} returns only once the broker confirmed the message; a refusal, a returned
- * message or no confirm within the timeout raises {@link RabbitJobQueueException}.</li>
- * <li>Deliveries are acknowledged manually: the delivery of a step is acknowledged only after the job
- * for the next step was confirmed, or the final state stored. A worker that dies mid-step leaves the
- * message unacknowledged, and the broker delivers it to another worker: every step runs at least once.
- * </li>
- * <li>Jobs whose {@code requested_start_time} is in the future wait in delay queues (fixed
- * time-to-live, dead-lettered into the work queue, no plugin) and are not delivered before their
- * time.</li>
- * <li>Messages that are not jobs (not JSON, invalid fields) and jobs delivered more than
- * {@link Builder#maxDeliveries(int) maxDeliveries} times go to the dead-letter queue, with the reason in
- * the {@value #DEAD_LETTER_REASON_HEADER} header; the consumer goes on.</li>
- * <li>Lost connections are recovered with exponential backoff; {@link #connectionState()} tells health
- * checks. Jobs in flight on a lost channel are requeued by the broker and delivered again.</li>
- * </ul>
+ * {@link #put(Job)} returns once the broker confirmed the message; a delivery is acknowledged only once
+ * its successor was confirmed or its final state stored; early jobs wait in delay queues; poison goes
+ * to the dead-letter queue with the reason in the {@value #DEAD_LETTER_REASON_HEADER} header; lost
+ * connections are recovered (see the {@linkplain io.ergate.rabbitmq package} for each guarantee).
  * Consumers start on the first {@link #take()}, so a process that only submits jobs never takes any.
  * The queue is safe for use by several threads.
  */
@@ -62,17 +41,26 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	/** The header of a dead-lettered message that names the queue it came from. */
 	public static final String ORIGINAL_QUEUE_HEADER = "x-ergate-original-queue";
 
-	private static final Logger logger = LoggerFactory.getLogger(RabbitJobQueue.class);
+	/** The default {@linkplain Builder#queue(String) work queue} (the Spring Boot properties take these defaults). */
+	public static final String DEFAULT_QUEUE = "ergate.jobs";
+	/** The default {@linkplain Builder#queueType(QueueType) queue type}. */
+	public static final QueueType DEFAULT_QUEUE_TYPE = QueueType.CLASSIC;
+	/** Whether the queues are {@linkplain Builder#declare(boolean) declared} by default. */
+	public static final boolean DEFAULT_DECLARE = true;
+	/** The default number of {@linkplain Builder#consumers(int) consumers}. */
+	public static final int DEFAULT_CONSUMERS = 1;
+	/** The default {@linkplain Builder#maxDeliveries(int) deliveries of one job state} before it is dead-lettered. */
+	public static final int DEFAULT_MAX_DELIVERIES = 10;
+	/** The default {@linkplain Builder#confirmTimeout(Duration) wait for a publisher confirm}. */
+	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+	/** The default first {@linkplain Builder#recoveryBackoff(Duration, Duration) reconnection delay}. */
+	public static final Duration DEFAULT_RECOVERY_INITIAL_INTERVAL = Duration.ofMillis(500);
+	/** The default longest {@linkplain Builder#recoveryBackoff(Duration, Duration) reconnection delay}. */
+	public static final Duration DEFAULT_RECOVERY_MAX_INTERVAL = Duration.ofSeconds(30);
 
 	private final Topology topology;
 
 	private final JobMessages messages;
-
-	private final JobDecoder decoder;
-
-	private final int maxDeliveries;
-
-	private final Connection publishConnection;
 
 	private final Publisher publisher;
 
@@ -80,9 +68,7 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 	private final DelayQueues delays;
 
-	private final AtomicLong redeliveries = new AtomicLong();
-
-	private final AtomicLong deadLettered = new AtomicLong();
+	private final DeliveryRouter router;
 
 	private volatile boolean closed;
 
@@ -90,26 +76,21 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.topology = new Topology(builder.queue,
 				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
 		this.messages = new JobMessages(builder.jsonMapper, builder.clock, this.topology.queue());
-		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
-		this.maxDeliveries = builder.maxDeliveries;
 		Connector connector = new Connector(builder.connectionFactory, builder.connectionName, builder.recoveryInitial,
 				builder.recoveryMax);
-		this.publishConnection = connector.open("publish");
-		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
+		this.publisher = new Publisher(connector.open("publish"), builder.confirmTimeout);
 		this.consumers = new JobConsumers(connector, this.topology, builder.consumers,
 				(builder.prefetch > 0) ? builder.prefetch : builder.concurrency,
-				builder.declare ? this::declareQueues : () -> { }, this::checkOpen);
+				builder.declare ? () -> this.publisher.declare(this.topology) : () -> { }, this::checkOpen);
 		this.delays = new DelayQueues(this.topology, this.publisher, builder.clock, this.consumers.handOff());
+		this.router = new DeliveryRouter(this, this.topology, this.messages,
+				new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes), builder.maxDeliveries, this.publisher,
+				this.delays);
 		try {
-			if (builder.declare) {
-				declareQueues();
-			}
-			else {
-				this.publisher.checkExists(this.topology.queue());
-			}
+			this.publisher.declareOrCheck(this.topology, builder.declare);
 		}
 		catch (RuntimeException ex) {
-			Connector.closeQuietly(this.publishConnection);
+			this.publisher.close();
 			throw ex;
 		}
 	}
@@ -137,75 +118,21 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	public JobDelivery take() throws InterruptedException {
 		checkOpen();
 		while (true) {
-			JobDelivery delivery = accept(this.consumers.next());
+			JobDelivery delivery = this.router.accept(this.consumers.next());
 			if (delivery != null) {
 				return delivery;
 			}
 		}
 	}
 
-	private @Nullable JobDelivery accept(RawDelivery raw) {
-		int deliveryCount = JobMessages.deliveryCount(raw);
-		JobDecoder.Decoded decoded;
-		try {
-			decoded = this.decoder.decode(raw.body(), null);
-		}
-		catch (PoisonJobException ex) {
-			deadLetter(raw, ex.getMessage());
-			return null;
-		}
-		Job job = decoded.job();
-		if (decoded.idAssigned()) {
-			// no id: republish it with the one it was given, so that every redelivery keeps that id
-			republish(raw, job, 0);
-			return null;
-		}
-		if (this.maxDeliveries > 0 && deliveryCount > this.maxDeliveries) {
-			deadLetter(raw, "Delivered " + deliveryCount + " times without completing (max-deliveries "
-					+ this.maxDeliveries + "): job " + job.id() + ", workflow " + job.workflowName() + ", step "
-					+ job.stepName());
-			return null;
-		}
-		if (this.delays.keepsEarly(raw, job)) {
-			return null;
-		}
-		if (raw.redelivered()) {
-			this.redeliveries.incrementAndGet();
-		}
-		return new RabbitDelivery(this, raw, job, deliveryCount);
-	}
-
-	/**
-	 * Puts a delivered message's job again, at the back of the queue or after a delay, counting this
-	 * delivery in a header, then acknowledges the delivery: a failed job waits behind the others.
-	 */
+	/** {@link DeliveryRouter#republish}, for {@link RabbitDelivery}. */
 	void republish(RawDelivery raw, Job job, long delayMs) {
-		AMQP.BasicProperties properties = this.messages.republished(raw, job);
-		byte[] body = this.messages.body(job);
-		try {
-			this.delays.publishAfter(properties, body, delayMs);
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw ex;
-		}
-		raw.ack();
+		this.router.republish(raw, job, delayMs);
 	}
 
+	/** {@link DeliveryRouter#deadLetter}, for {@link RabbitDelivery}. */
 	void deadLetter(RawDelivery raw, String reason) {
-		AMQP.BasicProperties properties = this.messages.deadLettered(raw, reason);
-		try {
-			this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body());
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw new RabbitJobQueueException("Could not move a poison message (" + reason + ") to the dead-letter "
-					+ "queue \"" + this.topology.deadLetterQueue() + "\"; it was requeued", ex);
-		}
-		raw.ack();
-		this.deadLettered.incrementAndGet();
-		logger.warn("Moved a message from \"{}\" to the dead-letter queue \"{}\": {}", this.topology.queue(),
-				this.topology.deadLetterQueue(), reason);
+		this.router.deadLetter(raw, reason);
 	}
 
 	/**
@@ -222,26 +149,18 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.delays.publishAfter(this.messages.properties(job), body, this.delays.remainingMs(job));
 	}
 
-	private void declareQueues() {
-		this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
-		this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
-	}
-
 	/**
 	 * Tells whether this queue is connected to the broker, for health checks.
 	 * @return {@link ConnectionState#CONNECTED} when every connection is open,
 	 * {@link ConnectionState#RECOVERING} while one is being re-established (or a consumer the broker
-	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED}
-	 * after {@link #close()}
+	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED} after {@link #close()}
 	 */
 	public ConnectionState connectionState() {
 		if (this.closed) {
 			return ConnectionState.CLOSED;
 		}
-		if (!this.publishConnection.isOpen() || this.consumers.isRecovering()) {
-			return ConnectionState.RECOVERING;
-		}
-		return ConnectionState.CONNECTED;
+		return (this.publisher.isConnected() && !this.consumers.isRecovering()) ? ConnectionState.CONNECTED
+				: ConnectionState.RECOVERING;
 	}
 
 	/**
@@ -255,82 +174,55 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		if (this.closed) {
 			return -1;
 		}
-		long total = this.publisher.messageCount(this.topology.queue());
-		if (total < 0) {
-			return -1;
-		}
-		long delayed = this.delays.waiting();
-		return (delayed < 0) ? -1 : total + delayed;
+		long ready = this.publisher.messageCount(this.topology.queue());
+		long delayed = (ready < 0) ? -1 : this.delays.waiting();
+		return (delayed < 0) ? -1 : ready + delayed;
 	}
 
-	/**
-	 * Returns the name of the work queue.
-	 * @return the queue name
-	 */
+	/** {@return the name of the work queue} */
 	public String queueName() {
 		return this.topology.queue();
 	}
 
-	/**
-	 * Returns the name of the dead-letter queue.
-	 * @return the queue name
-	 */
+	/** {@return the name of the dead-letter queue} */
 	public String deadLetterQueueName() {
 		return this.topology.deadLetterQueue();
 	}
 
-	/**
-	 * Returns the type of the queues this queue declares.
-	 * @return classic or quorum
-	 */
+	/** {@return the type of the queues this queue declares: classic or quorum} */
 	public QueueType queueType() {
 		return this.topology.type();
 	}
 
-	/**
-	 * Returns how many unacknowledged jobs the broker sends each consumer at most.
-	 * @return the prefetch
-	 */
+	/** {@return how many unacknowledged jobs the broker sends each consumer at most} */
 	public int prefetch() {
 		return this.consumers.prefetch();
 	}
 
-	/**
-	 * Returns how many consumers this queue opens when a worker first takes a job.
-	 * @return the consumer count
-	 */
+	/** {@return how many consumers this queue opens when a worker first takes a job} */
 	public int consumers() {
 		return this.consumers.count();
 	}
 
 	/**
-	 * Returns how many jobs this queue took that the broker had delivered before (to a worker that
-	 * died, lost its connection or released them): steps that run again.
-	 * @return the count since this queue was built
+	 * {@return how many jobs this queue took that the broker had delivered before (to a worker that
+	 * died, lost its connection or released them), since it was built: steps that run again}
 	 */
 	public long redeliveries() {
-		return this.redeliveries.get();
+		return this.router.redeliveries();
 	}
 
-	/**
-	 * Returns how many messages this queue moved to the dead-letter queue.
-	 * @return the count since this queue was built
-	 */
+	/** {@return how many messages this queue moved to the dead-letter queue since it was built} */
 	public long deadLettered() {
-		return this.deadLettered.get();
+		return this.router.deadLettered();
 	}
 
-	/**
-	 * Returns how many times a job arrived before its start time and was delayed again.
-	 * @return the count since this queue was built
-	 */
+	/** {@return how many times a job arrived before its start time and was delayed again since the queue was built} */
 	public long delayHops() {
 		return this.delays.hops();
 	}
 
-	/**
-	 * Returns {@code true}: jobs with a future start time wait in RabbitMQ delay queues.
-	 */
+	/** {@return {@code true}: jobs with a future start time wait in RabbitMQ delay queues} */
 	@Override
 	public boolean supportsDelayedDelivery() {
 		return true;
@@ -349,7 +241,6 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		this.delays.close();
 		this.consumers.close();
 		this.publisher.close();
-		Connector.closeQuietly(this.publishConnection);
 	}
 
 	private void checkOpen() {
@@ -397,29 +288,29 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 		private final ConnectionFactory connectionFactory;
 
-		private String queue = "ergate.jobs";
+		private String queue = DEFAULT_QUEUE;
 
 		private @Nullable String deadLetterQueue;
 
-		private QueueType queueType = QueueType.CLASSIC;
+		private QueueType queueType = DEFAULT_QUEUE_TYPE;
 
-		private boolean declare = true;
+		private boolean declare = DEFAULT_DECLARE;
 
 		private int concurrency = 1;
 
 		private int prefetch;
 
-		private int consumers = 1;
+		private int consumers = DEFAULT_CONSUMERS;
 
-		private int maxDeliveries = 10;
+		private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
 
 		private int maxPayloadBytes = JobDecoder.DEFAULT_MAX_PAYLOAD_BYTES;
 
-		private Duration confirmTimeout = Duration.ofSeconds(30);
+		private Duration confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
 
-		private Duration recoveryInitial = Duration.ofMillis(500);
+		private Duration recoveryInitial = DEFAULT_RECOVERY_INITIAL_INTERVAL;
 
-		private Duration recoveryMax = Duration.ofSeconds(30);
+		private Duration recoveryMax = DEFAULT_RECOVERY_MAX_INTERVAL;
 
 		private String connectionName = "ergate";
 
@@ -507,31 +398,20 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		}
 
 		/**
-		 * Sets after how many deliveries of the same job state it is moved to the dead-letter queue
-		 * rather than run again: a job that keeps killing its worker. Quorum queues count every
-		 * delivery; classic queues only tell a first delivery from a redelivery, so the limit applies
-		 * to quorum queues.
-		 * @param maxDeliveries the limit, default 10; 0 for none
-		 * @return this builder
-		 */
-		/**
 		 * Sets the largest message body read as a job; a larger one is moved to the dead-letter queue
 		 * unread.
 		 * @param maxPayloadBytes 1 or more, default 1 MiB
 		 * @return this builder
 		 */
 		public Builder maxPayloadBytes(int maxPayloadBytes) {
-			if (maxPayloadBytes < 1) {
-				throw new IllegalArgumentException("maxPayloadBytes must be 1 or more, was " + maxPayloadBytes);
-			}
-			this.maxPayloadBytes = maxPayloadBytes;
+			this.maxPayloadBytes = positive(maxPayloadBytes, "maxPayloadBytes");
 			return this;
 		}
 
 		/**
 		 * Sets how many times a message may be delivered in the same state before it is moved to the
 		 * dead-letter queue.
-		 * @param maxDeliveries 1 or more, or 0 for no limit
+		 * @param maxDeliveries 1 or more, or 0 for no limit; default {@value RabbitJobQueue#DEFAULT_MAX_DELIVERIES}
 		 * @return this builder
 		 */
 		public Builder maxDeliveries(int maxDeliveries) {
