@@ -75,15 +75,8 @@ final class DelayQueues {
 	boolean keepsEarly(RawDelivery raw, Job job) {
 		long remaining = remainingMs(job);
 		if (remaining >= Topology.MIN_DELAY_MS) {
-			try {
-				publishAfter(raw.properties(), raw.body(), remaining);
-			}
-			catch (RuntimeException ex) {
-				raw.requeue();
-				throw ex;
-			}
+			raw.replaceWith(() -> publishAfter(raw.properties(), raw.body(), remaining));
 			this.hops.incrementAndGet();
-			raw.ack();
 			return true;
 		}
 		if (remaining > 0) {

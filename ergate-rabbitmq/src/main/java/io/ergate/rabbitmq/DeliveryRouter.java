@@ -94,28 +94,19 @@ final class DeliveryRouter {
 	void republish(RawDelivery raw, Job job, long delayMs) {
 		AMQP.BasicProperties properties = this.messages.republished(raw, job);
 		byte[] body = this.messages.body(job);
-		try {
-			this.delays.publishAfter(properties, body, delayMs);
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw ex;
-		}
-		raw.ack();
+		raw.replaceWith(() -> this.delays.publishAfter(properties, body, delayMs));
 	}
 
 	/** Moves a delivered message, as it is, to the dead-letter queue with the reason, then acknowledges it. */
 	void deadLetter(RawDelivery raw, String reason) {
 		AMQP.BasicProperties properties = this.messages.deadLettered(raw, reason);
 		try {
-			this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body());
+			raw.replaceWith(() -> this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body()));
 		}
 		catch (RuntimeException ex) {
-			raw.requeue();
 			throw new RabbitJobQueueException("Could not move a poison message (" + reason + ") to the dead-letter "
 					+ "queue \"" + this.topology.deadLetterQueue() + "\"; it was requeued", ex);
 		}
-		raw.ack();
 		this.deadLettered.incrementAndGet();
 		logger.warn("Moved a message from \"{}\" to the dead-letter queue \"{}\": {}", this.topology.queue(),
 				this.topology.deadLetterQueue(), reason);
