@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer on a channel of its own, with manual acknowledgements and a prefetch. The client's
- * dispatch thread only hands deliveries over to a blocking queue that {@link RabbitJobQueue#take()}
- * reads; acknowledgements go back on this consumer's channel, one at a time.
+ * dispatch thread only hands deliveries over to the blocking queue of {@link JobConsumers}, which
+ * {@link RabbitJobQueue#take()} reads; acknowledgements go back on this consumer's channel, one at a
+ * time.
  * <p>
  * Each delivery remembers the consumer's generation. When the channel shuts down (the connection was
  * lost, the broker requeued every unacknowledged message), the generation moves on: deliveries not

@@ -91,6 +91,25 @@ final class Publisher {
 		this.declared.add(queue);
 	}
 
+	/** Declares the work queue and its dead-letter queue. */
+	void declare(Topology topology) {
+		declare(topology.deadLetterQueue(), topology.deadLetterQueueArguments());
+		declare(topology.queue(), topology.workQueueArguments());
+	}
+
+	/**
+	 * Declares the work queue and its dead-letter queue, or checks the work queue exists.
+	 * @throws RabbitJobQueueException when a queue cannot be declared or does not exist
+	 */
+	void declareOrCheck(Topology topology, boolean declare) {
+		if (declare) {
+			declare(topology);
+		}
+		else {
+			checkExists(topology.queue());
+		}
+	}
+
 	void declare(String queue, Map<String, Object> arguments) {
 		PooledChannel pooled = borrow();
 		boolean reusable = false;
@@ -152,11 +171,18 @@ final class Publisher {
 		return Set.copyOf(this.declared);
 	}
 
+	/** @return whether its connection is open, {@code false} while it is being recovered */
+	boolean isConnected() {
+		return this.connection.isOpen();
+	}
+
+	/** Closes the channels and the connection. */
 	void close() {
 		PooledChannel pooled;
 		while ((pooled = this.idle.poll()) != null) {
 			closeQuietly(pooled.channel);
 		}
+		Connector.closeQuietly(this.connection);
 	}
 
 	private PooledChannel borrow() {

@@ -1,35 +1,16 @@
 package io.ergate.rabbitmq;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ergate.Job;
 import io.ergate.JobDecoder;
 import io.ergate.JobDelivery;
 import io.ergate.MeasurableJobQueue;
-import io.ergate.PoisonJobException;
 import io.ergate.ReliableJobQueue;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,25 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  *     app.stop(Duration.ofSeconds(30)); // before closing the queue
  * }
  * }</pre>
- * <ul>
- * <li>Jobs are persistent messages on a durable queue (classic or quorum) holding the job's JSON, the
- * wire format of the original Ergate. The work queue and its dead-letter queue are declared when the
- * queue is built, unless {@link Builder#declare(boolean) declare} is off.</li>
- * <li>{@link #put(Job)} returns only once the broker confirmed the message; a refusal, a returned
- * message or no confirm within the timeout raises {@link RabbitJobQueueException}.</li>
- * <li>Deliveries are acknowledged manually: the delivery of a step is acknowledged only after the job
- * for the next step was confirmed, or the final state stored. A worker that dies mid-step leaves the
- * message unacknowledged, and the broker delivers it to another worker: every step runs at least once.
- * </li>
- * <li>Jobs whose {@code requested_start_time} is in the future wait in delay queues (fixed
- * time-to-live, dead-lettered into the work queue, no plugin) and are not delivered before their
- * time.</li>
- * <li>Messages that are not jobs (not JSON, invalid fields) and jobs delivered more than
- * {@link Builder#maxDeliveries(int) maxDeliveries} times go to the dead-letter queue, with the reason in
- * the {@value #DEAD_LETTER_REASON_HEADER} header; the consumer goes on.</li>
- * <li>Lost connections are recovered with exponential backoff; {@link #connectionState()} tells health
- * checks. Jobs in flight on a lost channel are requeued by the broker and delivered again.</li>
- * </ul>
+ * {@link #put(Job)} returns once the broker confirmed the message; a delivery is acknowledged only once
+ * its successor was confirmed or its final state stored; early jobs wait in delay queues; poison goes
+ * to the dead-letter queue with the reason in the {@value #DEAD_LETTER_REASON_HEADER} header; lost
+ * connections are recovered (see the {@linkplain io.ergate.rabbitmq package} for each guarantee).
  * Consumers start on the first {@link #take()}, so a process that only submits jobs never takes any.
  * The queue is safe for use by several threads.
  */
@@ -72,81 +38,59 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	/** The header of a dead-lettered message that says why it was dead-lettered. */
 	public static final String DEAD_LETTER_REASON_HEADER = "x-ergate-dead-letter-reason";
 
-	/** The header counting the deliveries of a job before Ergate republished it (a failure, an id given). */
-	static final String DELIVERIES_HEADER = "x-ergate-deliveries";
-
 	/** The header of a dead-lettered message that names the queue it came from. */
 	public static final String ORIGINAL_QUEUE_HEADER = "x-ergate-original-queue";
 
-	private static final Logger logger = LoggerFactory.getLogger(RabbitJobQueue.class);
+	/** The default {@linkplain Builder#queue(String) work queue} (the Spring Boot properties take these defaults). */
+	public static final String DEFAULT_QUEUE = "ergate.jobs";
+	/** The default {@linkplain Builder#queueType(QueueType) queue type}. */
+	public static final QueueType DEFAULT_QUEUE_TYPE = QueueType.CLASSIC;
+	/** Whether the queues are {@linkplain Builder#declare(boolean) declared} by default. */
+	public static final boolean DEFAULT_DECLARE = true;
+	/** The default number of {@linkplain Builder#consumers(int) consumers}. */
+	public static final int DEFAULT_CONSUMERS = 1;
+	/** The default {@linkplain Builder#maxDeliveries(int) deliveries of one job state} before it is dead-lettered. */
+	public static final int DEFAULT_MAX_DELIVERIES = 10;
+	/** The default {@linkplain Builder#confirmTimeout(Duration) wait for a publisher confirm}. */
+	public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+	/** The default first {@linkplain Builder#recoveryBackoff(Duration, Duration) reconnection delay}. */
+	public static final Duration DEFAULT_RECOVERY_INITIAL_INTERVAL = Duration.ofMillis(500);
+	/** The default longest {@linkplain Builder#recoveryBackoff(Duration, Duration) reconnection delay}. */
+	public static final Duration DEFAULT_RECOVERY_MAX_INTERVAL = Duration.ofSeconds(30);
 
 	private final Topology topology;
 
-	private final ConnectionFactory connectionFactory;
-
-	private final String connectionName;
-
-	private final JsonMapper jsonMapper;
-
-	private final JobDecoder decoder;
-
-	private final Clock clock;
-
-	private final int consumerCount;
-
-	private final int prefetch;
-
-	private final int maxDeliveries;
-
-	private final boolean declare;
-
-	private final Connection publishConnection;
+	private final JobMessages messages;
 
 	private final Publisher publisher;
 
-	private final LinkedBlockingQueue<RawDelivery> handOff = new LinkedBlockingQueue<>();
+	private final JobConsumers consumers;
 
-	private final List<JobConsumer> consumers = new CopyOnWriteArrayList<>();
+	private final DelayQueues delays;
 
-	private final AtomicLong redeliveries = new AtomicLong();
-
-	private final AtomicLong deadLettered = new AtomicLong();
-
-	private final AtomicLong delayHops = new AtomicLong();
-
-	private @Nullable Connection consumeConnection;
-
-	private @Nullable ScheduledThreadPoolExecutor holdTimer;
+	private final DeliveryRouter router;
 
 	private volatile boolean closed;
-
-	/** Whether the consumers run and none is known cancelled: then a take needs no lock. */
-	private volatile boolean consuming;
 
 	private RabbitJobQueue(Builder builder) {
 		this.topology = new Topology(builder.queue,
 				(builder.deadLetterQueue != null) ? builder.deadLetterQueue : builder.queue + ".dlq", builder.queueType);
-		this.connectionFactory = recovering(builder.connectionFactory, builder.recoveryInitial, builder.recoveryMax);
-		this.connectionName = builder.connectionName;
-		this.jsonMapper = builder.jsonMapper;
-		this.decoder = new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes);
-		this.clock = builder.clock;
-		this.consumerCount = builder.consumers;
-		this.prefetch = (builder.prefetch > 0) ? builder.prefetch : builder.concurrency;
-		this.maxDeliveries = builder.maxDeliveries;
-		this.declare = builder.declare;
-		this.publishConnection = connect(this.connectionName + "-publish");
-		this.publisher = new Publisher(this.publishConnection, builder.confirmTimeout);
+		this.messages = new JobMessages(builder.jsonMapper, builder.clock, this.topology.queue());
+		Connector connector = new Connector(builder.connectionFactory, builder.connectionName, builder.recoveryInitial,
+				builder.recoveryMax);
+		this.publisher = new Publisher(connector.open("publish"), builder.confirmTimeout);
+		this.consumers = new JobConsumers(connector, this.topology, builder.consumers,
+				(builder.prefetch > 0) ? builder.prefetch : builder.concurrency,
+				builder.declare ? () -> this.publisher.declare(this.topology) : () -> { }, this::checkOpen);
+		this.delays = new DelayQueues(this.topology, this.publisher, builder.clock, this.consumers.handOff());
+		this.router = new DeliveryRouter(this, this.topology, this.messages,
+				new JobDecoder(builder.jsonMapper, builder.maxPayloadBytes), builder.maxDeliveries, this.publisher,
+				this.delays);
 		try {
-			if (builder.declare) {
-				declareQueues();
-			}
-			else {
-				this.publisher.checkExists(this.topology.queue());
-			}
+			this.publisher.declareOrCheck(this.topology, builder.declare);
 		}
 		catch (RuntimeException ex) {
-			closeQuietly(this.publishConnection);
+			this.publisher.close();
 			throw ex;
 		}
 	}
@@ -173,158 +117,22 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	@Override
 	public JobDelivery take() throws InterruptedException {
 		checkOpen();
-		if (!this.consuming) {
-			startConsumers();
-		}
 		while (true) {
-			RawDelivery raw = this.handOff.take();
-			if (raw.isCancellation()) {
-				restartCancelledConsumers();
-				continue;
-			}
-			if (!raw.isCurrent()) {
-				continue; // its channel was lost: the broker delivers it again
-			}
-			JobDelivery delivery = accept(raw);
+			JobDelivery delivery = this.router.accept(this.consumers.next());
 			if (delivery != null) {
 				return delivery;
 			}
 		}
 	}
 
-	private @Nullable JobDelivery accept(RawDelivery raw) {
-		int deliveryCount = deliveryCount(raw);
-		JobDecoder.Decoded decoded;
-		try {
-			decoded = this.decoder.decode(raw.body(), null);
-		}
-		catch (PoisonJobException ex) {
-			deadLetter(raw, ex.getMessage());
-			return null;
-		}
-		Job job = decoded.job();
-		if (decoded.idAssigned()) {
-			// no id: republish it with the one it was given, so that every redelivery keeps that id
-			republish(raw, job, 0);
-			return null;
-		}
-		if (this.maxDeliveries > 0 && deliveryCount > this.maxDeliveries) {
-			deadLetter(raw, "Delivered " + deliveryCount + " times without completing (max-deliveries "
-					+ this.maxDeliveries + "): job " + job.id() + ", workflow " + job.workflowName() + ", step "
-					+ job.stepName());
-			return null;
-		}
-		Instant start = job.requestedStartTime();
-		if (start != null && !job.status().isFinal()) {
-			long remaining = Duration.between(this.clock.instant(), start).toMillis();
-			if (remaining >= Topology.MIN_DELAY_MS) {
-				delayAgain(raw, remaining);
-				return null;
-			}
-			if (remaining > 0) {
-				hold(raw, remaining + 1);
-				return null;
-			}
-		}
-		if (raw.redelivered()) {
-			this.redeliveries.incrementAndGet();
-		}
-		return new RabbitDelivery(this, raw, job, deliveryCount);
-	}
-
-	/**
-	 * The deliveries of this job in its current state: the ones before it was republished (counted in
-	 * a header of Ergate's, since a republished message is new to the broker), plus the broker's own
-	 * count (quorum queues) or redelivered flag (classic queues).
-	 */
-	private static int deliveryCount(RawDelivery raw) {
-		Map<String, Object> headers = raw.properties().getHeaders();
-		int before = 0;
-		Object earlier = (headers != null) ? headers.get(DELIVERIES_HEADER) : null;
-		if (earlier instanceof Number number) {
-			before = number.intValue();
-		}
-		Object count = (headers != null) ? headers.get("x-delivery-count") : null;
-		if (count instanceof Number number) {
-			return before + number.intValue() + 1;
-		}
-		return before + (raw.redelivered() ? 2 : 1);
-	}
-
-	/**
-	 * Puts a delivered message's job again, at the back of the queue or after a delay, counting this
-	 * delivery in a header, then acknowledges the delivery: a failed job waits behind the others.
-	 */
+	/** {@link DeliveryRouter#republish}, for {@link RabbitDelivery}. */
 	void republish(RawDelivery raw, Job job, long delayMs) {
-		AMQP.BasicProperties original = raw.properties();
-		Map<String, Object> headers = copyHeaders(original);
-		headers.put(DELIVERIES_HEADER, deliveryCount(raw));
-		AMQP.BasicProperties.Builder properties = original.builder().headers(headers).deliveryMode(2);
-		if (job.id() != null) {
-			properties.messageId(String.valueOf(job.id()));
-		}
-		byte[] body = this.jsonMapper.writeValueAsBytes(job);
-		try {
-			if (delayMs >= Topology.MIN_DELAY_MS) {
-				publishDelayed(properties.build(), body, delayMs);
-			}
-			else {
-				this.publisher.publish(this.topology.queue(), properties.build(), body);
-			}
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw ex;
-		}
-		raw.ack();
+		this.router.republish(raw, job, delayMs);
 	}
 
-	/** Republishes a job that arrived early to a delay queue, then acknowledges it. */
-	private void delayAgain(RawDelivery raw, long remainingMs) {
-		try {
-			publishDelayed(raw.properties(), raw.body(), remainingMs);
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw ex;
-		}
-		this.delayHops.incrementAndGet();
-		raw.ack();
-	}
-
-	/** Keeps a job that is due in a few milliseconds, unacknowledged, until it is due. */
-	private synchronized void hold(RawDelivery raw, long delayMs) {
-		if (this.holdTimer == null) {
-			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
-				Thread thread = new Thread(task, "ergate-rabbitmq-hold");
-				thread.setDaemon(true);
-				return thread;
-			});
-			timer.setRemoveOnCancelPolicy(true);
-			this.holdTimer = timer;
-		}
-		this.holdTimer.schedule(() -> this.handOff.add(raw), delayMs, TimeUnit.MILLISECONDS);
-	}
-
+	/** {@link DeliveryRouter#deadLetter}, for {@link RabbitDelivery}. */
 	void deadLetter(RawDelivery raw, String reason) {
-		AMQP.BasicProperties original = raw.properties();
-		Map<String, Object> headers = copyHeaders(original);
-		headers.put(DEAD_LETTER_REASON_HEADER, reason);
-		headers.put(ORIGINAL_QUEUE_HEADER, this.topology.queue());
-		headers.put("x-ergate-dead-lettered-at", this.clock.instant().toString());
-		AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
-		try {
-			this.publisher.publish(this.topology.deadLetterQueue(), properties, raw.body());
-		}
-		catch (RuntimeException ex) {
-			raw.requeue();
-			throw new RabbitJobQueueException("Could not move a poison message (" + reason + ") to the dead-letter "
-					+ "queue \"" + this.topology.deadLetterQueue() + "\"; it was requeued", ex);
-		}
-		raw.ack();
-		this.deadLettered.incrementAndGet();
-		logger.warn("Moved a message from \"{}\" to the dead-letter queue \"{}\": {}", this.topology.queue(),
-				this.topology.deadLetterQueue(), reason);
+		this.router.deadLetter(raw, reason);
 	}
 
 	/**
@@ -337,162 +145,22 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 	@Override
 	public void put(Job job) {
 		checkOpen();
-		byte[] body = this.jsonMapper.writeValueAsBytes(job);
-		AMQP.BasicProperties properties = properties(job);
-		Instant start = job.requestedStartTime();
-		long remaining = (start != null && !job.status().isFinal())
-				? Duration.between(this.clock.instant(), start).toMillis() : 0;
-		if (remaining >= Topology.MIN_DELAY_MS) {
-			publishDelayed(properties, body, remaining);
-		}
-		else {
-			this.publisher.publish(this.topology.queue(), properties, body);
-		}
-	}
-
-	private void publishDelayed(AMQP.BasicProperties properties, byte[] body, long remainingMs) {
-		long bucket = Topology.bucket(remainingMs);
-		String delayQueue = this.topology.delayQueue(bucket);
-		this.publisher.declareOnce(delayQueue, this.topology.delayQueueArguments(bucket));
-		Map<String, Object> headers = copyHeaders(properties);
-		this.publisher.publish(delayQueue, properties.builder().headers(headers).build(), body);
-	}
-
-	private static Map<String, Object> copyHeaders(AMQP.BasicProperties properties) {
-		Map<String, Object> headers = (properties.getHeaders() != null) ? new HashMap<>(properties.getHeaders())
-				: new HashMap<>();
-		// set by the broker on delivery and dead-lettering: not part of the job
-		headers.remove("x-delivery-count");
-		headers.remove("x-death");
-		headers.remove("x-first-death-exchange");
-		headers.remove("x-first-death-queue");
-		headers.remove("x-first-death-reason");
-		return headers;
-	}
-
-	private AMQP.BasicProperties properties(Job job) {
-		Map<String, Object> headers = new HashMap<>();
-		headers.put("x-ergate-workflow", job.workflowName());
-		if (job.stepName() != null) {
-			headers.put("x-ergate-step", job.stepName());
-		}
-		headers.put("x-ergate-status", job.status().name());
-		AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder().contentType("application/json")
-			.contentEncoding("utf-8")
-			.deliveryMode(2)
-			.timestamp(Date.from(this.clock.instant()))
-			.headers(headers);
-		if (job.id() != null) {
-			builder.messageId(String.valueOf(job.id()));
-		}
-		return builder.build();
-	}
-
-	private synchronized void startConsumers() {
-		checkOpen();
-		if (!this.consumers.isEmpty()) {
-			restartCancelledConsumers();
-			return;
-		}
-		Connection connection = connect(this.connectionName + "-consume");
-		try {
-			for (int i = 0; i < this.consumerCount; i++) {
-				this.consumers.add(consume(connection));
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			this.consumers.clear();
-			closeQuietly(connection);
-			if (ex instanceof RabbitJobQueueException rabbit) {
-				throw rabbit;
-			}
-			throw new RabbitJobQueueException("Could not start consuming RabbitMQ queue \"" + this.topology.queue()
-					+ "\": " + Publisher.rootMessage(ex), ex);
-		}
-		this.consumeConnection = connection;
-		this.consuming = true;
-		logger.info("Consuming RabbitMQ queue \"{}\" with {} consumer(s), prefetch {}", this.topology.queue(),
-				this.consumerCount, this.prefetch);
-	}
-
-	/**
-	 * Replaces the consumers the broker cancelled (when their queue was deleted), declaring the queue
-	 * again when this queue declares its queues.
-	 */
-	private synchronized void restartCancelledConsumers() {
-		Connection connection = this.consumeConnection;
-		if (connection == null || this.closed) {
-			return;
-		}
-		// until every cancelled consumer is replaced, each take tries again (under the lock)
-		this.consuming = false;
-		boolean declared = false;
-		for (int i = 0; i < this.consumers.size(); i++) {
-			JobConsumer cancelled = this.consumers.get(i);
-			if (!cancelled.isCancelled()) {
-				continue;
-			}
-			Publisher.closeQuietly(cancelled.getChannel());
-			if (this.declare && !declared) {
-				declareQueues();
-				declared = true;
-			}
-			try {
-				this.consumers.set(i, consume(connection));
-			}
-			catch (IOException | RuntimeException ex) {
-				throw new RabbitJobQueueException("Could not consume RabbitMQ queue \"" + this.topology.queue()
-						+ "\" again after the broker cancelled its consumer: " + Publisher.rootMessage(ex), ex);
-			}
-			logger.info("Consuming RabbitMQ queue \"{}\" again after the broker cancelled a consumer",
-					this.topology.queue());
-		}
-		this.consuming = true;
-	}
-
-	private void declareQueues() {
-		this.publisher.declare(this.topology.deadLetterQueue(), this.topology.deadLetterQueueArguments());
-		this.publisher.declare(this.topology.queue(), this.topology.workQueueArguments());
-	}
-
-	private JobConsumer consume(Connection connection) throws IOException {
-		Channel channel = connection.createChannel();
-		if (channel == null) {
-			throw new RabbitJobQueueException("RabbitMQ has no channel left for a consumer (channel_max reached)");
-		}
-		try {
-			channel.basicQos(this.prefetch);
-			JobConsumer consumer = new JobConsumer(channel, this.handOff);
-			channel.basicConsume(this.topology.queue(), false, consumer);
-			return consumer;
-		}
-		catch (IOException | RuntimeException ex) {
-			Publisher.closeQuietly(channel);
-			throw ex;
-		}
+		byte[] body = this.messages.body(job);
+		this.delays.publishAfter(this.messages.properties(job), body, this.delays.remainingMs(job));
 	}
 
 	/**
 	 * Tells whether this queue is connected to the broker, for health checks.
 	 * @return {@link ConnectionState#CONNECTED} when every connection is open,
 	 * {@link ConnectionState#RECOVERING} while one is being re-established (or a consumer the broker
-	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED}
-	 * after {@link #close()}
+	 * cancelled is not consuming again yet), {@link ConnectionState#CLOSED} after {@link #close()}
 	 */
 	public ConnectionState connectionState() {
 		if (this.closed) {
 			return ConnectionState.CLOSED;
 		}
-		Connection consume = this.consumeConnection;
-		if (!this.publishConnection.isOpen() || (consume != null && !consume.isOpen())) {
-			return ConnectionState.RECOVERING;
-		}
-		for (JobConsumer consumer : this.consumers) {
-			if (consumer.isCancelled()) {
-				return ConnectionState.RECOVERING;
-			}
-		}
-		return ConnectionState.CONNECTED;
+		return (this.publisher.isConnected() && !this.consumers.isRecovering()) ? ConnectionState.CONNECTED
+				: ConnectionState.RECOVERING;
 	}
 
 	/**
@@ -506,88 +174,55 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		if (this.closed) {
 			return -1;
 		}
-		long total = this.publisher.messageCount(this.topology.queue());
-		if (total < 0) {
-			return -1;
-		}
-		for (String delayQueue : this.publisher.declaredOnce()) {
-			long count = this.publisher.messageCount(delayQueue);
-			if (count < 0) {
-				return -1;
-			}
-			total += count;
-		}
-		return total;
+		long ready = this.publisher.messageCount(this.topology.queue());
+		long delayed = (ready < 0) ? -1 : this.delays.waiting();
+		return (delayed < 0) ? -1 : ready + delayed;
 	}
 
-	/**
-	 * Returns the name of the work queue.
-	 * @return the queue name
-	 */
+	/** {@return the name of the work queue} */
 	public String queueName() {
 		return this.topology.queue();
 	}
 
-	/**
-	 * Returns the name of the dead-letter queue.
-	 * @return the queue name
-	 */
+	/** {@return the name of the dead-letter queue} */
 	public String deadLetterQueueName() {
 		return this.topology.deadLetterQueue();
 	}
 
-	/**
-	 * Returns the type of the queues this queue declares.
-	 * @return classic or quorum
-	 */
+	/** {@return the type of the queues this queue declares: classic or quorum} */
 	public QueueType queueType() {
 		return this.topology.type();
 	}
 
-	/**
-	 * Returns how many unacknowledged jobs the broker sends each consumer at most.
-	 * @return the prefetch
-	 */
+	/** {@return how many unacknowledged jobs the broker sends each consumer at most} */
 	public int prefetch() {
-		return this.prefetch;
+		return this.consumers.prefetch();
 	}
 
-	/**
-	 * Returns how many consumers this queue opens when a worker first takes a job.
-	 * @return the consumer count
-	 */
+	/** {@return how many consumers this queue opens when a worker first takes a job} */
 	public int consumers() {
-		return this.consumerCount;
+		return this.consumers.count();
 	}
 
 	/**
-	 * Returns how many jobs this queue took that the broker had delivered before (to a worker that
-	 * died, lost its connection or released them): steps that run again.
-	 * @return the count since this queue was built
+	 * {@return how many jobs this queue took that the broker had delivered before (to a worker that
+	 * died, lost its connection or released them), since it was built: steps that run again}
 	 */
 	public long redeliveries() {
-		return this.redeliveries.get();
+		return this.router.redeliveries();
 	}
 
-	/**
-	 * Returns how many messages this queue moved to the dead-letter queue.
-	 * @return the count since this queue was built
-	 */
+	/** {@return how many messages this queue moved to the dead-letter queue since it was built} */
 	public long deadLettered() {
-		return this.deadLettered.get();
+		return this.router.deadLettered();
 	}
 
-	/**
-	 * Returns how many times a job arrived before its start time and was delayed again.
-	 * @return the count since this queue was built
-	 */
+	/** {@return how many times a job arrived before its start time and was delayed again since the queue was built} */
 	public long delayHops() {
-		return this.delayHops.get();
+		return this.delays.hops();
 	}
 
-	/**
-	 * Returns {@code true}: jobs with a future start time wait in RabbitMQ delay queues.
-	 */
+	/** {@return {@code true}: jobs with a future start time wait in RabbitMQ delay queues} */
 	@Override
 	public boolean supportsDelayedDelivery() {
 		return true;
@@ -603,51 +238,14 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 			return;
 		}
 		this.closed = true;
-		if (this.holdTimer != null) {
-			this.holdTimer.shutdownNow();
-		}
-		if (this.consumeConnection != null) {
-			closeQuietly(this.consumeConnection);
-		}
+		this.delays.close();
+		this.consumers.close();
 		this.publisher.close();
-		closeQuietly(this.publishConnection);
-		this.handOff.clear();
 	}
 
 	private void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("RabbitJobQueue for \"" + this.topology.queue() + "\" is closed");
-		}
-	}
-
-	private Connection connect(String name) {
-		try {
-			return this.connectionFactory.newConnection(name);
-		}
-		catch (IOException | TimeoutException ex) {
-			throw new RabbitJobQueueException("Could not connect to RabbitMQ at " + this.connectionFactory.getHost() + ":"
-					+ this.connectionFactory.getPort() + " (virtual host \"" + this.connectionFactory.getVirtualHost()
-					+ "\"): " + Publisher.rootMessage(ex) + ". Check the broker is running and the connection settings",
-					ex);
-		}
-	}
-
-	private static ConnectionFactory recovering(ConnectionFactory source, Duration initial, Duration max) {
-		ConnectionFactory factory = source.clone();
-		factory.setAutomaticRecoveryEnabled(true);
-		factory.setTopologyRecoveryEnabled(true);
-		long initialMs = Math.max(1, initial.toMillis());
-		long maxMs = Math.max(initialMs, max.toMillis());
-		factory.setRecoveryDelayHandler((attempts) -> Math.min(maxMs, initialMs << Math.min(20, Math.max(0, attempts - 1))));
-		return factory;
-	}
-
-	private static void closeQuietly(Connection connection) {
-		try {
-			connection.abort(5000);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Closing connection {} failed", connection, ex);
 		}
 	}
 
@@ -690,29 +288,29 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 
 		private final ConnectionFactory connectionFactory;
 
-		private String queue = "ergate.jobs";
+		private String queue = DEFAULT_QUEUE;
 
 		private @Nullable String deadLetterQueue;
 
-		private QueueType queueType = QueueType.CLASSIC;
+		private QueueType queueType = DEFAULT_QUEUE_TYPE;
 
-		private boolean declare = true;
+		private boolean declare = DEFAULT_DECLARE;
 
 		private int concurrency = 1;
 
 		private int prefetch;
 
-		private int consumers = 1;
+		private int consumers = DEFAULT_CONSUMERS;
 
-		private int maxDeliveries = 10;
+		private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
 
 		private int maxPayloadBytes = JobDecoder.DEFAULT_MAX_PAYLOAD_BYTES;
 
-		private Duration confirmTimeout = Duration.ofSeconds(30);
+		private Duration confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
 
-		private Duration recoveryInitial = Duration.ofMillis(500);
+		private Duration recoveryInitial = DEFAULT_RECOVERY_INITIAL_INTERVAL;
 
-		private Duration recoveryMax = Duration.ofSeconds(30);
+		private Duration recoveryMax = DEFAULT_RECOVERY_MAX_INTERVAL;
 
 		private String connectionName = "ergate";
 
@@ -800,31 +398,20 @@ public final class RabbitJobQueue implements ReliableJobQueue, MeasurableJobQueu
 		}
 
 		/**
-		 * Sets after how many deliveries of the same job state it is moved to the dead-letter queue
-		 * rather than run again: a job that keeps killing its worker. Quorum queues count every
-		 * delivery; classic queues only tell a first delivery from a redelivery, so the limit applies
-		 * to quorum queues.
-		 * @param maxDeliveries the limit, default 10; 0 for none
-		 * @return this builder
-		 */
-		/**
 		 * Sets the largest message body read as a job; a larger one is moved to the dead-letter queue
 		 * unread.
 		 * @param maxPayloadBytes 1 or more, default 1 MiB
 		 * @return this builder
 		 */
 		public Builder maxPayloadBytes(int maxPayloadBytes) {
-			if (maxPayloadBytes < 1) {
-				throw new IllegalArgumentException("maxPayloadBytes must be 1 or more, was " + maxPayloadBytes);
-			}
-			this.maxPayloadBytes = maxPayloadBytes;
+			this.maxPayloadBytes = positive(maxPayloadBytes, "maxPayloadBytes");
 			return this;
 		}
 
 		/**
 		 * Sets how many times a message may be delivered in the same state before it is moved to the
 		 * dead-letter queue.
-		 * @param maxDeliveries 1 or more, or 0 for no limit
+		 * @param maxDeliveries 1 or more, or 0 for no limit; default {@value RabbitJobQueue#DEFAULT_MAX_DELIVERIES}
 		 * @return this builder
 		 */
 		public Builder maxDeliveries(int maxDeliveries) {

@@ -25,4 +25,20 @@ record RawDelivery(JobConsumer consumer, int generation, long deliveryTag, boole
 		this.consumer.requeue(this);
 	}
 
+	/**
+	 * Publishes what takes this message's place (it republished, delayed or dead-lettered), then
+	 * acknowledges this message; requeues it when the publishing fails, so that it is never lost.
+	 * @throws RuntimeException what the publishing threw
+	 */
+	void replaceWith(Runnable publish) {
+		try {
+			publish.run();
+		}
+		catch (RuntimeException ex) {
+			requeue();
+			throw ex;
+		}
+		ack();
+	}
+
 }

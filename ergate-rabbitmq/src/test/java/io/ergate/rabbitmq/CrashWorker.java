@@ -10,7 +10,7 @@ import io.ergate.Job;
 import io.ergate.Workflow;
 
 /**
- * A worker process for {@link CrashTest}: consumes the queue named by its arguments and reports every
+ * A worker process for {@link CrashTests}: consumes the queue named by its arguments and reports every
  * step it starts and ends, and every state it stores, on standard output, line by line, until it is
  * killed.
  */

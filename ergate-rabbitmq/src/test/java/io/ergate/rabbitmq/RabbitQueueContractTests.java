@@ -1,9 +1,11 @@
 package io.ergate.rabbitmq;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
@@ -18,6 +20,8 @@ import io.ergate.contract.JobQueueContract;
 import io.ergate.contract.QueueBackend;
 import org.junit.jupiter.api.Nested;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The shared queue contract on RabbitMQ, classic and quorum queues, with a fencing store (the
@@ -122,16 +126,9 @@ class RabbitQueueContractTests {
 		public Job takeAndDie(Consumer<Job> beforeDying) throws Exception {
 			try (Connection connection = this.broker.connectionFactory().newConnection("ergate-test-dying-worker")) {
 				Channel channel = connection.createChannel();
-				GetResponse response = null;
-				for (int i = 0; i < 100 && response == null; i++) {
-					response = channel.basicGet(this.queueName, false);
-					if (response == null) {
-						Thread.sleep(20);
-					}
-				}
-				if (response == null) {
-					throw new IllegalStateException("nothing to take in " + this.queueName);
-				}
+				GetResponse response = await("a message to take in " + this.queueName).atMost(Duration.ofSeconds(2))
+					.pollInterval(Duration.ofMillis(20))
+					.until(() -> channel.basicGet(this.queueName, false), Objects::nonNull);
 				Job job = JsonMapper.shared().readValue(response.getBody(), Job.class);
 				beforeDying.accept(job);
 				return job;

@@ -27,12 +27,12 @@ public class ErgateRabbitProperties implements Validator {
 	/**
 	 * Name of the durable queue the jobs travel through.
 	 */
-	private String queue = "ergate.jobs";
+	private String queue = RabbitJobQueue.DEFAULT_QUEUE;
 
 	/**
 	 * Type of the queues Ergate declares: classic, or quorum (replicated; counts deliveries).
 	 */
-	private RabbitJobQueue.QueueType queueType = RabbitJobQueue.QueueType.CLASSIC;
+	private RabbitJobQueue.QueueType queueType = RabbitJobQueue.DEFAULT_QUEUE_TYPE;
 
 	/**
 	 * Name of the queue that receives poison messages (not JSON, not a valid job, delivered too
@@ -50,35 +50,35 @@ public class ErgateRabbitProperties implements Validator {
 	/**
 	 * How many consumers, each on a channel of its own, this application opens on the queue.
 	 */
-	private int consumers = 1;
+	private int consumers = RabbitJobQueue.DEFAULT_CONSUMERS;
 
 	/**
 	 * Whether to declare the queue and the dead-letter queue on startup. When false they must exist
 	 * (the queue is checked on startup).
 	 */
-	private boolean declare = true;
+	private boolean declare = RabbitJobQueue.DEFAULT_DECLARE;
 
 	/**
 	 * After how many deliveries of the same job state it is moved to the dead-letter queue rather than
 	 * run again (counted by quorum queues). 0 for no limit.
 	 */
-	private int maxDeliveries = 10;
+	private int maxDeliveries = RabbitJobQueue.DEFAULT_MAX_DELIVERIES;
 
 	/**
 	 * How long putting a job waits for the broker's publisher confirm before it fails.
 	 */
-	private Duration confirmTimeout = Duration.ofSeconds(30);
+	private Duration confirmTimeout = RabbitJobQueue.DEFAULT_CONFIRM_TIMEOUT;
 
 	/**
 	 * Backoff between attempts to reconnect after the connection was lost: the first delay, doubled on
 	 * every attempt.
 	 */
-	private Duration recoveryInitialInterval = Duration.ofMillis(500);
+	private Duration recoveryInitialInterval = RabbitJobQueue.DEFAULT_RECOVERY_INITIAL_INTERVAL;
 
 	/**
 	 * Backoff between attempts to reconnect after the connection was lost: the longest delay.
 	 */
-	private Duration recoveryMaxInterval = Duration.ofSeconds(30);
+	private Duration recoveryMaxInterval = RabbitJobQueue.DEFAULT_RECOVERY_MAX_INTERVAL;
 
 	@Override
 	public boolean supports(Class<?> type) {

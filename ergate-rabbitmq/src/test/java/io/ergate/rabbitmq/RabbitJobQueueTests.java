@@ -1,6 +1,7 @@
 package io.ergate.rabbitmq;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The reliable-queue contract against the real broker.
  */
-class RabbitJobQueueTest {
+class RabbitJobQueueTests {
 
 	private final TestBroker broker = TestBroker.get();
 
@@ -159,8 +161,8 @@ class RabbitJobQueueTest {
 				}
 			});
 			taker.start();
-			Thread.sleep(300);
-			assertThat(taken).isNotDone();
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(taken).isNotDone());
 			taker.interrupt();
 			assertThat(taken.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
 
@@ -220,11 +222,8 @@ class RabbitJobQueueTest {
 				}
 			});
 			this.broker.deleteQueues(this.queueName); // the broker cancels the consumer
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (!this.broker.queueExists(this.queueName) && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
-			assertThat(this.broker.queueExists(this.queueName)).as("declared again").isTrue();
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+				.untilAsserted(() -> assertThat(this.broker.queueExists(this.queueName)).as("declared again").isTrue());
 			queue.put(Job.builder("w").id("after").build());
 			JobDelivery delivery = next.get(10, TimeUnit.SECONDS);
 			assertThat(delivery.job().id()).isEqualTo("after");

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Worker processes are killed with SIGKILL in the middle of their steps, three times; then another
  * process completes every job. None is lost; the steps that ran again are counted and reported.
  */
-class CrashTest {
+class CrashTests {
 
 	private static final int JOBS = 200;
 
@@ -83,12 +84,10 @@ class CrashTest {
 				}
 				record.accept(line);
 			});
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 			// let it run about 60 steps, then kill it while steps are running
-			while ((startedHere.get() < 60 || startedHere.get() == endedHere.get()) && System.nanoTime() < deadline) {
-				assertThat(worker.isAlive()).as("worker %d is running", kill).isTrue();
-				Thread.sleep(5);
-			}
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+				.failFast("worker " + kill + " is not running", () -> !worker.isAlive())
+				.until(() -> startedHere.get() >= 60 && startedHere.get() != endedHere.get());
 			worker.destroyForcibly(); // SIGKILL
 			assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			Thread.sleep(100); // the last lines it wrote
@@ -111,10 +110,8 @@ class CrashTest {
 			});
 			survivor.registerWorkflow(CrashWorker.workflow(record, 1));
 			survivor.start(4);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-			while (completed.size() < JOBS && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
+			await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+				.until(() -> completed.size() >= JOBS);
 			// a step may still be re-running for a job a killed worker completed but did not acknowledge
 			Thread.sleep(200);
 			assertThat(survivor.stop(Duration.ofSeconds(10))).isTrue();

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.rabbitmq.client.GetResponse;
@@ -19,12 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Messages that are not jobs end in the dead-letter queue with their reason, once, and the worker
  * goes on with the next job.
  */
-class PoisonMessageTest {
+class PoisonMessageTests {
 
 	private final TestBroker broker = TestBroker.get();
 
@@ -57,12 +57,9 @@ class PoisonMessageTest {
 			// a job as the seed's Python snippets write it, after the poison
 			this.broker.publishRaw(this.queueName,
 					"{\"workflow_name\": \"w\", \"id\": \"valid-1\"}".getBytes(StandardCharsets.UTF_8));
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-			while ((queue.deadLettered() < poison.size()
-					|| store.findById("valid-1").map(Job::status).orElse(null) != JobStatus.COMPLETED)
-					&& System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
+			await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+				.until(() -> queue.deadLettered() >= poison.size()
+						&& store.findById("valid-1").map(Job::status).orElse(null) == JobStatus.COMPLETED);
 			assertThat(store.findById("valid-1")).get().extracting(Job::status).isEqualTo(JobStatus.COMPLETED);
 			assertThat(queue.deadLettered()).isEqualTo(poison.size());
 			WorkerStatus status = worker.status();
@@ -109,10 +106,8 @@ class PoisonMessageTest {
 				}
 			});
 			taker.start();
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (queue.deadLettered() < 1 && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+				.until(() -> queue.deadLettered() >= 1);
 			taker.interrupt();
 			taker.join(5000);
 			assertThat(third.get()).as("take() returned no job and was interrupted").isInstanceOf(InterruptedException.class);
@@ -137,11 +132,9 @@ class PoisonMessageTest {
 			this.broker.publishRaw(this.queueName,
 					"{\"workflow_name\": \"retired\", \"id\": \"orphan\"}".getBytes(StandardCharsets.UTF_8));
 			queue.put(Job.builder("w").id("fine").build());
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-			while ((queue.deadLettered() < 1 || store.findById("fine").map(Job::status).orElse(null) != JobStatus.COMPLETED)
-					&& System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
+			await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+				.until(() -> queue.deadLettered() >= 1
+						&& store.findById("fine").map(Job::status).orElse(null) == JobStatus.COMPLETED);
 			assertThat(worker.stop(Duration.ofSeconds(10))).isTrue();
 			assertThat(store.findById("fine")).get().extracting(Job::status).isEqualTo(JobStatus.COMPLETED);
 			assertThat(store.findById("orphan")).get().extracting(Job::status).isEqualTo(JobStatus.FAILED);

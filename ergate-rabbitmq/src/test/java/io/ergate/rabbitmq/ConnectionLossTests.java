@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ergate.Ergate;
@@ -17,12 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The broker force-closes the worker's connections in the middle of the work, twice, as a broker
  * restart would: the queue reports it for health checks, reconnects, and every job still completes.
  */
-class ConnectionLossTest {
+class ConnectionLossTests {
 
 	private static final int JOBS = 400;
 
@@ -108,14 +109,8 @@ class ConnectionLossTest {
 		assertThat(this.broker.messageCount(this.queueName + ".dlq")).isZero();
 	}
 
-	static void waitUntil(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Condition not met within " + seconds + " s");
-			}
-			Thread.sleep(10);
-		}
+	private static void waitUntil(Callable<Boolean> condition, int seconds) {
+		await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(10)).until(condition);
 	}
 
 }
