@@ -96,27 +96,23 @@ public abstract class JobQueueContract {
 		engine.start(2);
 		// other jobs keep coming, as in production: they go through while the poison keeps failing
 		List<Job> valid = new ArrayList<>();
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (this.backend.deadLetterReasons().size() < 2 && System.nanoTime() < deadline) {
-			valid.add(engine.submit(WORKFLOW, 1, null));
-			sleep(Duration.ofMillis(10));
-		}
+		await().alias("both poison jobs dead-lettered")
+			.atMost(Duration.ofSeconds(30))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> {
+				if (this.backend.deadLetterReasons().size() >= 2) {
+					return true;
+				}
+				valid.add(engine.submit(WORKFLOW, 1, null)); // one more valid job every 10 ms meanwhile
+				return false;
+			});
 		awaitCompleted(valid);
 		assertThat(this.backend.deadLetterReasons()).hasSize(2)
 			.allSatisfy((reason) -> assertThat(reason).contains("failed 3 times")
 				.contains("value overflows numeric format"));
 		assertThat(poison).allSatisfy((id) -> assertThat(this.runs.get(id + "/step_a")).isNull());
 		assertThat(engine.status().workers()).isEqualTo(2);
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@Test

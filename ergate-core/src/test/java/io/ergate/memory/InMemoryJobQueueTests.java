@@ -17,6 +17,7 @@ import io.ergate.Job;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class InMemoryJobQueueTests {
 
@@ -62,11 +63,15 @@ class InMemoryJobQueueTests {
 		for (Future<?> future : futures.subList(0, threads)) {
 			future.get(30, TimeUnit.SECONDS);
 		}
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (taken.get() < threads * perProducer && System.nanoTime() < deadline) {
-			Thread.sleep(5);
+		try {
+			await().alias("every job put taken")
+				.atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> taken.get() >= threads * perProducer);
 		}
-		pool.shutdownNow();
+		finally {
+			pool.shutdownNow();
+		}
 		assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(seen).hasSize(threads * perProducer);
 		assertThat(duplicates).hasValue(0);

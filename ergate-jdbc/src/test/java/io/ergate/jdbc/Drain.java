@@ -19,6 +19,7 @@ import io.ergate.JobStatus;
 import io.ergate.Workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Drains jobs of a five-step workflow with several independent engines, counting every step run. */
 final class Drain {
@@ -73,21 +74,23 @@ final class Drain {
 			engine.start(workersPerInstance);
 			engines.add(engine);
 		}
-		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-		long completed = 0;
-		while (System.nanoTime() < deadline) {
-			completed = reader.countByStatus().getOrDefault(JobStatus.COMPLETED, 0L);
-			if (completed >= jobs) {
-				break;
+		long completed;
+		Duration elapsed;
+		try {
+			completed = await().alias(jobs + " jobs drained")
+				.atMost(Duration.ofMinutes(3))
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> reader.countByStatus().getOrDefault(JobStatus.COMPLETED, 0L), (count) -> count >= jobs);
+			elapsed = Duration.ofNanos(System.nanoTime() - start);
+		}
+		finally {
+			for (Ergate engine : engines) {
+				engine.stop(Duration.ofSeconds(10));
 			}
-			Thread.sleep(20);
-		}
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-		for (Ergate engine : engines) {
-			engine.stop(Duration.ofSeconds(10));
-		}
-		for (JdbcJobQueue queue : queues) {
-			queue.close();
+			for (JdbcJobQueue queue : queues) {
+				queue.close();
+			}
 		}
 		DataSource dataSource = dataSources.get(0);
 		return new DrainResult(jobs, elapsed, completed, runs,

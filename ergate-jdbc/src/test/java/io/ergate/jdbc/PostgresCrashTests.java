@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A worker process is killed with SIGKILL in the middle of steps, again and again; another engine
@@ -83,11 +84,11 @@ class PostgresCrashTests {
 			try {
 				long pid = worker.pid();
 				// let it start stepping, then kill it at a random instant
-				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-				while (count("SELECT COUNT(*) FROM " + this.prefix + "runs WHERE pid = " + pid) < 3
-						&& System.nanoTime() < deadline && worker.isAlive()) {
-					Thread.sleep(20);
-				}
+				await().alias("worker process " + kill + " started 3 step runs (or died)")
+					.atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(20))
+					.until(() -> count("SELECT COUNT(*) FROM " + this.prefix + "runs WHERE pid = " + pid) >= 3
+							|| !worker.isAlive());
 				assertThat(worker.isAlive()).as("worker process %d is running", kill).isTrue();
 				Thread.sleep(ThreadLocalRandom.current().nextLong(400, 1200));
 			}
@@ -112,11 +113,16 @@ class PostgresCrashTests {
 			Ergate survivor = new Ergate(queue, store);
 			survivor.registerWorkflow(CrashWorkerMain.workflow(this.dataSource, this.prefix, STEP_MILLIS));
 			survivor.start(4);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (store.countByStatus().getOrDefault(JobStatus.COMPLETED, 0L) < JOBS && System.nanoTime() < deadline) {
-				Thread.sleep(50);
+			try {
+				await().alias("the survivor COMPLETED all " + JOBS + " jobs")
+					.atMost(Duration.ofSeconds(60))
+					.pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(50))
+					.until(() -> store.countByStatus().getOrDefault(JobStatus.COMPLETED, 0L) >= JOBS);
 			}
-			survivor.stop(Duration.ofSeconds(10));
+			finally {
+				survivor.stop(Duration.ofSeconds(10));
+			}
 		}
 		long finishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 

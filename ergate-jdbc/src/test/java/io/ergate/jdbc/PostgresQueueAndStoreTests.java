@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The contract against the real PostgreSQL. */
 class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
@@ -65,10 +66,10 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		Job other = Job.builder("w").id("r2").stepName("s1").build();
 		store.update(other);
 		store.update(other.toBuilder().status(JobStatus.RUNNING).build());
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (!"RUNNING".equals(statusInDatabase("r2")) && System.nanoTime() < deadline) {
-			Thread.sleep(5);
-		}
+		await().alias("the RUNNING mark of r2 reached the database")
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> "RUNNING".equals(statusInDatabase("r2")));
 		assertThat(statusInDatabase("r2")).isEqualTo("RUNNING");
 		// a read through the store sees its own pending mark at once
 		Job third = Job.builder("w").id("r3").stepName("s1").build();
@@ -153,9 +154,11 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 		d1.complete(done(d1), store);
 		assertThat(statusInDatabase("d1")).isNull();
 		// d2 is never taken (a long step elsewhere): the delay bounds the wait
-		while (statusInDatabase("d1") == null && System.nanoTime() - completed < Duration.ofSeconds(10).toNanos()) {
-			Thread.sleep(10);
-		}
+		await().alias("the waiting hand-over of d1 committed")
+			.atMost(Duration.ofSeconds(10).minusNanos(System.nanoTime() - completed))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> statusInDatabase("d1") != null);
 		long waited = Duration.ofNanos(System.nanoTime() - completed).toMillis();
 		assertThat(statusInDatabase("d1")).isEqualTo("COMPLETED");
 		assertThat(waited).isBetween(900L, 5000L);
@@ -247,10 +250,10 @@ class PostgresQueueAndStoreTests extends QueueAndStoreContractTests {
 			.build());
 		ergate.start(4);
 		try {
-			long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-			while (seen.get() < jobs && System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
+			await().alias("every job's end announced")
+				.atMost(Duration.ofMinutes(1))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> seen.get() >= jobs);
 		}
 		finally {
 			ergate.stop(Duration.ofSeconds(10));

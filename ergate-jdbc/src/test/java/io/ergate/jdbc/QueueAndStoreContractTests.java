@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the queue and the store must do on every supported database. Each subclass runs it against a
@@ -340,10 +341,10 @@ abstract class QueueAndStoreContractTests {
 		Thread.sleep(100); // both workers busy, more rows claimed than started
 		ergate.stop(Duration.ofSeconds(5));
 		String claimed = "SELECT COUNT(*) FROM " + this.options.table("queue") + " WHERE claimed_by IS NOT NULL";
-		long deadline = System.currentTimeMillis() + 2000;
-		while (count(claimed) > 0 && System.currentTimeMillis() < deadline) {
-			Thread.sleep(20);
-		}
+		await().alias("claimed rows given back after the engine stopped")
+			.atMost(Duration.ofMillis(2000))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> count(claimed) == 0);
 		// without closing the queue, nothing stays claimed by an engine that stopped
 		assertThat(count(claimed)).isZero();
 		assertThat(count("SELECT COUNT(*) FROM " + this.options.table("queue"))).isGreaterThan(0);
@@ -473,17 +474,19 @@ abstract class QueueAndStoreContractTests {
 			Job job = ergate.submit(Job.builder("delayed").requestedStartTime(start).build());
 			assertThat(store.findById(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SCHEDULED);
 			long deadline = System.currentTimeMillis() + 5000;
-			while (ranAt.get() == 0 && System.currentTimeMillis() < deadline) {
-				Thread.sleep(5);
-			}
+			await().alias("the delayed job ran")
+				.atMost(Duration.ofMillis(5000))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> ranAt.get() != 0);
 			long late = ranAt.get() - start.toEpochMilli();
 			System.out.printf("[%s] job due in 2 s ran %d ms after its requested_start_time%n", name(), late);
 			assertThat(ranAt.get()).isNotZero();
 			assertThat(late).isBetween(0L, 199L);
-			while (store.findById(job.id()).orElseThrow().status() != JobStatus.COMPLETED
-					&& System.currentTimeMillis() < deadline) {
-				Thread.sleep(5);
-			}
+			// within what is left of the same 5 s (at least 10 ms: more than the 5 ms first poll delay)
+			await().alias("the delayed job COMPLETED")
+				.atMost(Duration.ofMillis(Math.max(10, deadline - System.currentTimeMillis())))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> store.findById(job.id()).orElseThrow().status() == JobStatus.COMPLETED);
 			assertThat(store.findById(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
 		}
 		finally {
