@@ -178,10 +178,17 @@ final class WorkerLoop implements Runnable {
 					poison(delivery, job, verdict, ex);
 					continue;
 				}
-				failed("Processing job " + job.id() + " (workflow " + job.workflowName() + ", step "
-						+ job.stepName() + ") failed in the queue or state store (failure " + verdict.count()
-						+ " of " + this.pool.handlingFailures.poisonAttempts() + " before it counts as poison); "
-						+ "it is given back to run again in " + verdict.delay().toMillis() + " ms", ex);
+				String what = "Processing job " + job.id() + " (workflow " + job.workflowName() + ", step "
+						+ job.stepName() + ") failed in the queue or state store (failure " + verdict.count() + " of "
+						+ this.pool.handlingFailures.poisonAttempts() + " before it counts as poison); it is given "
+						+ "back to run again in " + verdict.delay().toMillis() + " ms";
+				if (verdict.othersWentThrough()) {
+					// the queue and the store work for other jobs: no outage, so the health stays as it is
+					logger.warn("{}: {}", what, ex.toString());
+				}
+				else {
+					failed(what, ex);
+				}
 				releaseLater(delivery, verdict.delay());
 				// other jobs go through: this one is the problem, and the others need not wait
 				if (!verdict.othersWentThrough() && !backOff(++failures)) {
