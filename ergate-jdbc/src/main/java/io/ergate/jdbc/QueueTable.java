@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 
 import io.ergate.Job;

@@ -13,7 +13,6 @@ import io.ergate.PathHint;
 import io.ergate.QueryableStateStore;
 import io.ergate.WorkerStatus;
 import io.ergate.Workflow;
-import io.ergate.WorkflowStep;
 import io.ergate.autoconfigure.ErgateProperties;
 import io.ergate.spring.ErgateWorker;
 import org.jspecify.annotations.Nullable;
