@@ -1,6 +1,7 @@
 package io.ergate;
 
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A {@link StateStore} that refuses a state the job has already moved past, so that a step delivered
@@ -10,8 +11,8 @@ import java.util.Optional;
  * then uses these writes instead of {@link #update(Job)}: the repeated step's run is dropped and its
  * delivery acknowledged, so no later step of the job runs twice.
  * <p>
- * Both writes must be atomic with each other for one job (a compare-and-set on the job's recorded
- * {@code steps_completed} and status).
+ * Implementations provide one atomic primitive, {@link #updateIf(Job, Predicate)} (a compare-and-set
+ * on the job's recorded state); the two fenced writes and their rules are written here, once.
  */
 public interface FencingStateStore extends StateStore {
 
@@ -25,7 +26,9 @@ public interface FencingStateStore extends StateStore {
 	 * it back)
 	 * @return {@code true} when recorded and the step may run; {@code false} when refused
 	 */
-	boolean claim(Job running, boolean redelivered);
+	default boolean claim(Job running, boolean redelivered) {
+		return updateIf(running, (recorded) -> allowsClaim(recorded, running, redelivered));
+	}
 
 	/**
 	 * Records the state a step led to, unless the store has moved past the step: refused when the
@@ -35,7 +38,18 @@ public interface FencingStateStore extends StateStore {
 	 * @return {@code true} when recorded; {@code false} when refused (another delivery of this step
 	 * handed it over first)
 	 */
-	boolean handOver(Job newState, int fromStepsCompleted);
+	default boolean handOver(Job newState, int fromStepsCompleted) {
+		return updateIf(newState, (recorded) -> allowsHandOver(recorded, fromStepsCompleted));
+	}
+
+	/**
+	 * Records a job's state unless its recorded state is refused by the test, atomically: no other
+	 * write of the job comes between the test and the write. A job with no recorded state is written.
+	 * @param job the new state
+	 * @param recordedAllows tells from the recorded state whether the new one may be written
+	 * @return {@code true} when written
+	 */
+	boolean updateIf(Job job, Predicate<Job> recordedAllows);
 
 	/**
 	 * Returns the recorded state of a job.
@@ -44,15 +58,8 @@ public interface FencingStateStore extends StateStore {
 	 */
 	Optional<Job> findById(Object id);
 
-	/**
-	 * Whether a recorded state lets a claim of {@code running} through: the rule of
-	 * {@link #claim(Job, boolean)}, for implementations that compare in Java.
-	 * @param recorded the recorded state, or {@code null} when none
-	 * @param running the job about to run
-	 * @param redelivered whether the delivery is a repeated one
-	 * @return whether the claim is allowed
-	 */
-	static boolean allowsClaim(Job recorded, Job running, boolean redelivered) {
+	/** The rule of {@link #claim(Job, boolean)}. */
+	private static boolean allowsClaim(Job recorded, Job running, boolean redelivered) {
 		if (recorded.status().isFinal() || recorded.stepsCompleted() > running.stepsCompleted()) {
 			return false;
 		}
@@ -60,13 +67,8 @@ public interface FencingStateStore extends StateStore {
 				|| redelivered;
 	}
 
-	/**
-	 * Whether a recorded state lets a hand-over through: the rule of {@link #handOver(Job, int)}.
-	 * @param recorded the recorded state
-	 * @param fromStepsCompleted the steps completed when the step started
-	 * @return whether the hand-over is allowed
-	 */
-	static boolean allowsHandOver(Job recorded, int fromStepsCompleted) {
+	/** The rule of {@link #handOver(Job, int)}. */
+	private static boolean allowsHandOver(Job recorded, int fromStepsCompleted) {
 		return !recorded.status().isFinal() && recorded.stepsCompleted() <= fromStepsCompleted;
 	}
 

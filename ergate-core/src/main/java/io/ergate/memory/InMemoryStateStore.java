@@ -85,16 +85,7 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 	}
 
 	@Override
-	public boolean claim(Job running, boolean redelivered) {
-		return fenced(running, (recorded) -> FencingStateStore.allowsClaim(recorded, running, redelivered));
-	}
-
-	@Override
-	public boolean handOver(Job newState, int fromStepsCompleted) {
-		return fenced(newState, (recorded) -> FencingStateStore.allowsHandOver(recorded, fromStepsCompleted));
-	}
-
-	private boolean fenced(Job job, Predicate<Job> allows) {
+	public boolean updateIf(Job job, Predicate<Job> allows) {
 		Object id = job.id();
 		if (id == null) {
 			return true;

@@ -120,16 +120,7 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 	 * transaction that locks the job's row.
 	 */
 	@Override
-	public boolean claim(Job running, boolean redelivered) {
-		return fenced(running, (recorded) -> FencingStateStore.allowsClaim(recorded, running, redelivered));
-	}
-
-	@Override
-	public boolean handOver(Job newState, int fromStepsCompleted) {
-		return fenced(newState, (recorded) -> FencingStateStore.allowsHandOver(recorded, fromStepsCompleted));
-	}
-
-	private boolean fenced(Job job, Predicate<Job> allows) {
+	public boolean updateIf(Job job, Predicate<Job> allows) {
 		String key = this.table.key(job);
 		this.runningMarks.settle(key);
 		try (Connection connection = this.connections.own()) {
