@@ -182,6 +182,17 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 		return counts;
 	}
 
+	@Override
+	public boolean deleteFinished(Object id) {
+		Entry entry = this.jobs.get(id);
+		if (entry == null) {
+			return false;
+		}
+		synchronized (entry) {
+			return entry.job.status().isFinal() && this.jobs.remove(id, entry);
+		}
+	}
+
 	/**
 	 * Returns how many jobs are kept.
 	 * @return the count
