@@ -30,6 +30,9 @@ final class JobRunner {
 
 	static final String MDC_STEP = "ergate.step";
 
+	/** Only while a step is retried (its attempt is 2 or more). */
+	static final String MDC_ATTEMPT = "ergate.attempt";
+
 	/** Without a logging backend that keeps an MDC, don't pay for filling it. */
 	private static final boolean MDC_ENABLED = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
 
@@ -140,6 +143,9 @@ final class JobRunner {
 			MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
 			MDC.put(MDC_WORKFLOW, workflow.name());
 			MDC.put(MDC_STEP, stepName);
+			if (running.attempt() > 1) {
+				MDC.put(MDC_ATTEMPT, Integer.toString(running.attempt()));
+			}
 		}
 		Duration timeout = workflow.timeout(index);
 		boolean interruptible = timeout != null || this.watch.interruptsOnCancel();
@@ -165,6 +171,9 @@ final class JobRunner {
 				MDC.remove(MDC_JOB_ID);
 				MDC.remove(MDC_WORKFLOW);
 				MDC.remove(MDC_STEP);
+				if (running.attempt() > 1) {
+					MDC.remove(MDC_ATTEMPT);
+				}
 			}
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - run.startedNanos);
