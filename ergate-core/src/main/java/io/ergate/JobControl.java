@@ -84,7 +84,7 @@ final class JobControl {
 			if (job.status() == JobStatus.CANCELLED) {
 				logger.info("Job {} (workflow {}) was cancelled before step {} ran", id, job.workflowName(),
 						job.stepName());
-				this.runner.handOn.notifyListeners(new StepResult(job, String.valueOf(job.stepName()), StepOutcome.CANCELLED,
+				this.runner.handOn.notifyListeners(new StepResult(job, stepToRun(job), StepOutcome.CANCELLED,
 						Duration.ZERO, null));
 			}
 			else if (job.status() == JobStatus.CANCELLING) {
@@ -94,6 +94,16 @@ final class JobControl {
 			}
 		});
 		return after;
+	}
+
+	/** The step a job would run next: its step_name, or the one its steps_completed points at. */
+	private String stepToRun(Job job) {
+		if (job.stepName() != null) {
+			return job.stepName();
+		}
+		RegisteredWorkflow workflow = this.registry.get(job.workflowName());
+		return (workflow != null && job.stepsCompleted() < workflow.size()) ? workflow.stepName(job.stepsCompleted())
+				: String.valueOf(job.stepName());
 	}
 
 	private static Optional<Job> cancelInStore(FencingStateStore store, Object id) {

@@ -166,6 +166,14 @@ final class JobRunner {
 			}
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - run.startedNanos);
+		if (run.cancelRequested && thrown != null && StepOutcome.of(thrown) == StepOutcome.FAILED) {
+			// the step stopped because of the cancel (interrupted, say): the job is cancelled, not failed
+			Job cancelled = running.stopped(JobStatus.CANCELLED, stepName, "Cancelled while step \"" + stepName
+					+ "\" ran, which then ended with: " + thrown);
+			this.handOn.handOn(delivery, new StepResult(cancelled, stepName, StepOutcome.CANCELLED, duration, null),
+					running);
+			return;
+		}
 		if (run.timedOut && timeout != null) {
 			StepTimeoutException timedOut = new StepTimeoutException(workflow.name(), stepName, timeout);
 			if (thrown != null) {

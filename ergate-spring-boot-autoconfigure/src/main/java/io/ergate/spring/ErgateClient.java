@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import io.ergate.Ergate;
 import io.ergate.FencingStateStore;
 import io.ergate.Job;
+import io.ergate.JobOperations;
 import io.ergate.JobStatus;
 import io.ergate.QueryableStateStore;
 import io.ergate.StateStore;
@@ -43,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * passes every such bean, in order), which may for example carry a trace context in the job's
  * metadata. The auto-configuration provides one as a bean.
  */
-public class ErgateClient {
+public class ErgateClient implements JobOperations {
 
 	private final Ergate ergate;
 
@@ -117,6 +118,7 @@ public class ErgateClient {
 	 * final status); empty when the store knows no job of that id
 	 * @throws UnsupportedOperationException when the state store is not a {@link FencingStateStore}
 	 */
+	@Override
 	public Optional<Job> cancel(Object id) {
 		return this.ergate.cancel(Objects.requireNonNull(id, "id"));
 	}
@@ -131,6 +133,7 @@ public class ErgateClient {
 	 * @throws UnknownWorkflowException when the job's workflow is not registered here
 	 * @throws UnsupportedOperationException when the state store is not a {@link FencingStateStore}
 	 */
+	@Override
 	public Optional<Job> retry(Object id) {
 		return this.ergate.retry(Objects.requireNonNull(id, "id"));
 	}
@@ -144,6 +147,7 @@ public class ErgateClient {
 	 * @throws UnsupportedOperationException when the state store is not a {@link QueryableStateStore}
 	 * and a {@link FencingStateStore}
 	 */
+	@Override
 	public int retryAll(String workflowName, JobStatus status) {
 		return this.ergate.retryAll(Objects.requireNonNull(workflowName, "workflowName"),
 				Objects.requireNonNull(status, "status"));
@@ -157,6 +161,7 @@ public class ErgateClient {
 	 * @throws IllegalStateException when the job is not in a final status (cancel it first)
 	 * @throws UnsupportedOperationException when the state store is not a {@link QueryableStateStore}
 	 */
+	@Override
 	public boolean delete(Object id) {
 		return this.ergate.delete(Objects.requireNonNull(id, "id"));
 	}
@@ -171,6 +176,7 @@ public class ErgateClient {
 	 * @throws IllegalArgumentException when the offset is negative or the limit below 1
 	 * @throws UnsupportedOperationException when the state store is not a {@link QueryableStateStore}
 	 */
+	@Override
 	public List<Job> jobs(@Nullable String workflowName, @Nullable JobStatus status, int offset, int limit) {
 		if (offset < 0 || limit < 1) {
 			throw new IllegalArgumentException("jobs needs offset >= 0 and limit >= 1, was offset " + offset
