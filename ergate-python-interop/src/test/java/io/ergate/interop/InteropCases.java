@@ -91,6 +91,14 @@ final class InteropCases {
 		return line.get("job").get("id").asString();
 	}
 
+	/**
+	 * The statuses of the seed era's Python model (the default numbering has codes for them); the
+	 * later PENDING, CANCELLING and CANCELLED are not in it, and Java never puts a job in them on a queue.
+	 */
+	static final List<JobStatus> SEED_STATUSES = java.util.Arrays.stream(JobStatus.values())
+		.filter((status) -> io.ergate.JobJsonFormat.StatusNumbering.QUEUED_FIRST.code(status) > 0)
+		.toList();
+
 	/** Python to Java, in the codec: every case's message reads as the status Python gave it. */
 	static void assertJavaReadsEveryPythonStatus(JsonMapper mapper, List<JsonNode> lines) {
 		assertThat(lines).extracting(InteropCases::caseOf).containsExactlyElementsOf(READ_AS.keySet());
@@ -101,7 +109,7 @@ final class InteropCases {
 			assertThat(job.id()).isEqualTo(idOf(line));
 			statuses.add(job.status());
 		}
-		assertThat(statuses).containsAll(List.of(JobStatus.values()));
+		assertThat(statuses).containsAll(SEED_STATUSES);
 	}
 
 	/** The final states of the runnable cases: values, steps and reasons. */
@@ -141,10 +149,10 @@ final class InteropCases {
 		return input;
 	}
 
-	/** One job in each status, as a Java producer puts them: the scheduled one with a nanosecond start. */
+	/** One job in each status of the seed's model, as a Java producer puts them: the scheduled one with a nanosecond start. */
 	static List<Job> oneJobPerStatus(String idPrefix) {
 		List<Job> jobs = new ArrayList<>();
-		for (JobStatus status : JobStatus.values()) {
+		for (JobStatus status : SEED_STATUSES) {
 			Job.Builder builder = Job.builder(WORKFLOW).id(idPrefix + status).status(status).initialInputValue(20)
 				.userContext(Map.of("big", new java.math.BigInteger("123456789012345678901234567890")));
 			if (status != JobStatus.QUEUED) {

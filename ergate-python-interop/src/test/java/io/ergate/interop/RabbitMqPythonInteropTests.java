@@ -155,7 +155,7 @@ class RabbitMqPythonInteropTests {
 			inputs.add(InteropCases.input("message", this.mapper.writeValueAsString(state)));
 			statuses.add(state.status());
 		}
-		assertThat(EnumSet.copyOf(statuses)).containsExactlyInAnyOrder(JobStatus.values());
+		assertThat(EnumSet.copyOf(statuses)).containsExactlyInAnyOrderElementsOf(InteropCases.SEED_STATUSES);
 		InteropCases.assertPythonReads(inputs, statuses);
 	}
 
