@@ -59,6 +59,12 @@ public final class Ergate implements AutoCloseable {
 
 	private final WorkerPool workers;
 
+	private final JobControl control;
+
+	private final RetryPolicy defaultRetry;
+
+	private final @Nullable Duration defaultStepTimeout;
+
 	private final Clock clock;
 
 
@@ -80,12 +86,19 @@ public final class Ergate implements AutoCloseable {
 				: Ergate::instantiate;
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
 		this.delayer = new Delayer(this.queue, this.clock);
+		this.defaultRetry = builder.defaultRetry;
+		this.defaultStepTimeout = builder.defaultStepTimeout;
+		StepWatch watch = new StepWatch((this.stateStore instanceof FencingStateStore fencing) ? fencing::findById
+				: (this.stateStore instanceof QueryableStateStore queryable) ? queryable::findById : null,
+				builder.interruptOnCancel, builder.cancelCheckInterval, builder.stuckStepGrace);
 		this.runner = new JobRunner(this.registry, this.queue, this.stateStore, this.binder, builder.listeners,
 				builder.interceptors, this.delayer, this.clock,
 				// a plain queue cannot count deliveries: its jobs are not given back
-				(this.reliableQueue != null) ? builder.unknownWorkflowAttempts : 1);
+				(this.reliableQueue != null) ? builder.unknownWorkflowAttempts : 1, watch);
 		this.workers = new WorkerPool(this.queue, this.runner, this.clock, builder.backoffInitial, builder.backoffMax,
 				builder.poisonAttempts, builder.fatalErrorHandler);
+		this.control = new JobControl(this.queue, this.stateStore, this.registry, this.runner, this.delayer,
+				this.workers);
 	}
 
 	/**
@@ -107,7 +120,7 @@ public final class Ergate implements AutoCloseable {
 	 * step parameter cannot be supplied
 	 */
 	public Ergate registerWorkflow(Workflow workflow) {
-		this.registry.register(workflow, this.binder);
+		this.registry.register(workflow, this.binder, this.defaultRetry, this.defaultStepTimeout);
 		logger.debug("Registered {}", workflow);
 		return this;
 	}
@@ -189,6 +202,72 @@ public final class Ergate implements AutoCloseable {
 	}
 
 	/**
+	 * Cancels a job. A {@link JobStatus#QUEUED} or {@link JobStatus#SCHEDULED} job becomes
+	 * {@link JobStatus#CANCELLED} and runs no further step; a job whose step is running becomes
+	 * {@link JobStatus#CANCELLING}: the step can see it ({@link StepContext#cancelRequested()}), and when
+	 * it ends the job is {@code CANCELLED} if more steps would run, else it ends as the step made it end.
+	 * Works across nodes: the request is recorded in the store, which every worker checks. A job in a
+	 * final status is left as it is (the answer shows its status).
+	 * @param id the job's id
+	 * @return the job's state after the request; empty when the store has no such job
+	 * @throws UnsupportedOperationException when the store is not a {@link FencingStateStore}, which a
+	 * cancel needs to be recorded atomically
+	 */
+	public Optional<Job> cancel(Object id) {
+		return this.control.cancel(id);
+	}
+
+	/**
+	 * Runs a {@link JobStatus#FAILED}, {@link JobStatus#ABORTED} or {@link JobStatus#CANCELLED} job
+	 * again, from the step where it stopped, with that step's input: it is recorded
+	 * {@link JobStatus#QUEUED} (its attempts counted from 1 again) and put on the queue.
+	 * @param id the job's id
+	 * @return the job as requeued; empty when the store has no such job
+	 * @throws IllegalStateException when the job is in another status
+	 * @throws UnsupportedOperationException when the store is not a {@link FencingStateStore}
+	 */
+	public Optional<Job> retry(Object id) {
+		return this.control.retry(id);
+	}
+
+	/**
+	 * Runs again, as {@link #retry(Object)} does, every job of a workflow in a status.
+	 * @param workflowName the workflow
+	 * @param status {@link JobStatus#FAILED}, {@link JobStatus#ABORTED} or {@link JobStatus#CANCELLED}
+	 * @return how many jobs were requeued
+	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore} and a
+	 * {@link FencingStateStore}
+	 */
+	public int retryAll(String workflowName, JobStatus status) {
+		return this.control.retryAll(workflowName, status);
+	}
+
+	/**
+	 * Deletes the recorded state of a job in a final status.
+	 * @param id the job's id
+	 * @return {@code true} when deleted; {@code false} when the store has no such job
+	 * @throws IllegalStateException when the job is not in a final status
+	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore} that
+	 * can delete
+	 */
+	public boolean delete(Object id) {
+		return this.control.delete(id);
+	}
+
+	/**
+	 * Returns a page of recorded jobs, most recently created first.
+	 * @param workflowName only jobs of this workflow, or {@code null} for all
+	 * @param status only jobs in this status, or {@code null} for all
+	 * @param offset how many matching jobs to skip
+	 * @param limit the most jobs to return
+	 * @return the jobs
+	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore}
+	 */
+	public List<Job> jobs(@Nullable String workflowName, @Nullable JobStatus status, int offset, int limit) {
+		return this.control.jobs(workflowName, status, offset, limit);
+	}
+
+	/**
 	 * Runs one worker on the calling thread, processing jobs until the thread is interrupted (the
 	 * Java analogue of Ctrl-C) or {@link #stop(Duration)} is called. Exceptions thrown by the queue
 	 * or the store are logged with the job they concerned and propagate, as in the original Ergate;
@@ -229,6 +308,7 @@ public final class Ergate implements AutoCloseable {
 	public boolean stop(Duration timeout) {
 		boolean finished = this.workers.stop(timeout);
 		this.delayer.shutdown();
+		this.runner.watch.shutdown();
 		return finished;
 	}
 
@@ -287,6 +367,16 @@ public final class Ergate implements AutoCloseable {
 		private int poisonAttempts = 3;
 
 		private @Nullable Consumer<Throwable> fatalErrorHandler;
+
+		private RetryPolicy defaultRetry = RetryPolicy.none();
+
+		private @Nullable Duration defaultStepTimeout;
+
+		private boolean interruptOnCancel;
+
+		private Duration cancelCheckInterval = Duration.ofSeconds(1);
+
+		Duration stuckStepGrace = Duration.ofSeconds(5);
 
 		private Builder(JobQueue queue, StateStore stateStore) {
 			this.queue = Objects.requireNonNull(queue, "queue");
@@ -415,6 +505,51 @@ public final class Ergate implements AutoCloseable {
 		 */
 		public Builder fatalErrorHandler(Consumer<Throwable> handler) {
 			this.fatalErrorHandler = Objects.requireNonNull(handler, "handler");
+			return this;
+		}
+
+		/**
+		 * Sets the retry policy of the steps whose workflow declares none.
+		 * @param policy the policy, default {@link RetryPolicy#none()}: a failure fails the job
+		 * @return this builder
+		 */
+		public Builder defaultRetry(RetryPolicy policy) {
+			this.defaultRetry = Objects.requireNonNull(policy, "policy");
+			return this;
+		}
+
+		/**
+		 * Sets the timeout of the steps whose workflow declares none.
+		 * @param timeout more than zero; default none
+		 * @return this builder
+		 */
+		public Builder defaultStepTimeout(Duration timeout) {
+			this.defaultStepTimeout = new StepOption.Timeout(timeout).duration();
+			return this;
+		}
+
+		/**
+		 * Sets whether the thread of a running step is interrupted when its job is cancelled (besides
+		 * {@link StepContext#cancelRequested()} turning {@code true}).
+		 * @param interrupt default {@code false}
+		 * @return this builder
+		 */
+		public Builder interruptOnCancel(boolean interrupt) {
+			this.interruptOnCancel = interrupt;
+			return this;
+		}
+
+		/**
+		 * Sets how often the store is asked whether a cancel was requested for a job whose step runs
+		 * longer than that (a cancel issued in this process is seen at once).
+		 * @param interval more than zero, default 1 second
+		 * @return this builder
+		 */
+		public Builder cancelCheckInterval(Duration interval) {
+			if (interval.isNegative() || interval.isZero()) {
+				throw new IllegalArgumentException("cancelCheckInterval must be more than zero, was " + interval);
+			}
+			this.cancelCheckInterval = interval;
 			return this;
 		}
 

@@ -32,4 +32,10 @@ public @interface ErgateWorkflow {
 	 */
 	String value();
 
+	/**
+	 * The timeout of each step that has none of its own, as {@link Step#timeout()} reads it.
+	 * @return the timeout; empty (the default) for the engine's default
+	 */
+	String timeout() default "";
+
 }

@@ -18,9 +18,10 @@ public interface FencingStateStore extends StateStore {
 
 	/**
 	 * Records that a delivered job is about to run its step, unless another delivery has the step
-	 * already: refused when the recorded state has more steps completed than {@code running}, is final,
-	 * or is {@link JobStatus#RUNNING} at the same step while this delivery is a first one (a copy of a
-	 * message, not a delivery given again after its worker died).
+	 * already or the job was cancelled: refused when the recorded state has more steps completed than
+	 * {@code running} (or as many, at a later {@linkplain Job#attempt() attempt}), is final or
+	 * {@link JobStatus#CANCELLING}, or is {@link JobStatus#RUNNING} at the same step while this delivery
+	 * is a first one (a copy of a message, not a delivery given again after its worker died).
 	 * @param running the job in status {@link JobStatus#RUNNING}
 	 * @param redelivered whether the queue delivered this job before (its earlier worker died, or gave
 	 * it back)
@@ -39,7 +40,22 @@ public interface FencingStateStore extends StateStore {
 	 * handed it over first)
 	 */
 	default boolean handOver(Job newState, int fromStepsCompleted) {
-		return updateIf(newState, (recorded) -> allowsHandOver(recorded, fromStepsCompleted));
+		return handOver(newState, fromStepsCompleted, 0);
+	}
+
+	/**
+	 * Records the state a step led to, unless the store has moved past the step or the job is being
+	 * cancelled: refused when the recorded state has more than {@code fromStepsCompleted} steps
+	 * completed (or as many, at a later attempt than {@code fromAttempt}), is final, or is
+	 * {@link JobStatus#CANCELLING} while the new state is not final (the engine then records the job
+	 * {@link JobStatus#CANCELLED}).
+	 * @param newState the job's state after its step
+	 * @param fromStepsCompleted the {@code steps_completed} of the job when the step started
+	 * @param fromAttempt the {@linkplain Job#attempt() attempt} the step ran as; 0 not to compare attempts
+	 * @return {@code true} when recorded; {@code false} when refused
+	 */
+	default boolean handOver(Job newState, int fromStepsCompleted, int fromAttempt) {
+		return updateIf(newState, (recorded) -> allowsHandOver(recorded, newState, fromStepsCompleted, fromAttempt));
 	}
 
 	/**
@@ -60,16 +76,24 @@ public interface FencingStateStore extends StateStore {
 
 	/** The rule of {@link #claim(Job, boolean)}. */
 	private static boolean allowsClaim(Job recorded, Job running, boolean redelivered) {
-		if (recorded.status().isFinal() || recorded.stepsCompleted() > running.stepsCompleted()) {
+		if (recorded.status().isFinal() || recorded.status() == JobStatus.CANCELLING
+				|| recorded.stepsCompleted() > running.stepsCompleted()) {
+			return false;
+		}
+		if (recorded.stepsCompleted() == running.stepsCompleted() && recorded.attempt() > running.attempt()) {
 			return false;
 		}
 		return recorded.stepsCompleted() < running.stepsCompleted() || recorded.status() != JobStatus.RUNNING
 				|| redelivered;
 	}
 
-	/** The rule of {@link #handOver(Job, int)}. */
-	private static boolean allowsHandOver(Job recorded, int fromStepsCompleted) {
-		return !recorded.status().isFinal() && recorded.stepsCompleted() <= fromStepsCompleted;
+	/** The rule of {@link #handOver(Job, int, int)}. */
+	private static boolean allowsHandOver(Job recorded, Job newState, int fromStepsCompleted, int fromAttempt) {
+		if (recorded.status().isFinal() || recorded.stepsCompleted() > fromStepsCompleted
+				|| (recorded.status() == JobStatus.CANCELLING && !newState.status().isFinal())) {
+			return false;
+		}
+		return fromAttempt == 0 || recorded.stepsCompleted() < fromStepsCompleted || recorded.attempt() <= fromAttempt;
 	}
 
 }

@@ -106,10 +106,44 @@ public final class Job {
 				reason);
 	}
 
-	/** The state after a step ran: used by the engine on every step. */
+	/** The state after a step ran: used by the engine on every step. The next step starts at attempt 1. */
 	Job afterStep(@Nullable String stepName, JobStatus status, int stepsCompleted, double percentCompleted,
 			@Nullable Object lastReturnValue, @Nullable String exceptionTraceback) {
-		return new Job(this, stepName, status, stepsCompleted, percentCompleted, lastReturnValue, exceptionTraceback);
+		Job next = new Job(this, stepName, status, stepsCompleted, percentCompleted, lastReturnValue,
+				exceptionTraceback);
+		return this.metadata.containsKey(ATTEMPT) ? next.toBuilder().metadata(ATTEMPT, null)
+			.metadata(MAX_ATTEMPTS, null)
+			.metadata(LAST_ERROR, null)
+			.build() : next;
+	}
+
+	/** The metadata key of {@link #attempt()}. */
+	static final String ATTEMPT = "attempt";
+
+	/** The metadata key of the most runs the current step may have, written with a retry. */
+	static final String MAX_ATTEMPTS = "max_attempts";
+
+	/** The metadata key of the last failed attempt's error ({@code toString()} of the exception). */
+	static final String LAST_ERROR = "last_error";
+
+	/**
+	 * Returns which run of its current step this state is for: 1 for the first, 2 after one retry, and
+	 * so on. Kept in the {@code metadata} entry {@code attempt}, with {@code max_attempts} and
+	 * {@code last_error} (the previous attempt's error) while a step is retried; the full traceback of
+	 * that error is the {@code exception_traceback} until the step succeeds.
+	 * @return 1 or more
+	 */
+	public int attempt() {
+		String attempt = this.metadata.get(ATTEMPT);
+		if (attempt == null) {
+			return 1;
+		}
+		try {
+			return Math.max(1, Integer.parseInt(attempt));
+		}
+		catch (NumberFormatException ex) {
+			return 1;
+		}
 	}
 
 	/**

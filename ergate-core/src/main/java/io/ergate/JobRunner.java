@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ final class JobRunner {
 	static final String MDC_WORKFLOW = "ergate.workflow";
 
 	static final String MDC_STEP = "ergate.step";
+
+	/** Only while a step is retried (its attempt is 2 or more). */
+	static final String MDC_ATTEMPT = "ergate.attempt";
 
 	/** Without a logging backend that keeps an MDC, don't pay for filling it. */
 	private static final boolean MDC_ENABLED = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
@@ -49,17 +54,27 @@ final class JobRunner {
 
 	private final int unknownWorkflowAttempts;
 
-	/** The store's fenced writes, when the queue can deliver a step again after its hand-over; else null. */
+	/**
+	 * The store's fenced writes (which also keep a cancelled job from running on), unless the queue
+	 * hands over in one transaction with the store, which then applies those rules itself; else null.
+	 */
 	private final @Nullable FencingStateStore fencing;
+
+	/** Whether the queue may deliver a job again after its worker died or gave it back. */
+	private final boolean redelivers;
+
+	final StepWatch watch;
 
 	JobRunner(WorkflowRegistry registry, JobQueue queue, StateStore stateStore, StepBinder binder,
 			List<JobListener> listeners, List<StepInterceptor> interceptors, Delayer delayer, Clock clock,
-			int unknownWorkflowAttempts) {
+			int unknownWorkflowAttempts, StepWatch watch) {
 		this.registry = registry;
 		this.queue = queue;
 		this.stateStore = stateStore;
-		this.fencing = (queue instanceof ReliableJobQueue reliable && stateStore instanceof FencingStateStore fenced
-				&& !reliable.handsOverAtomically(stateStore)) ? fenced : null;
+		this.redelivers = queue instanceof ReliableJobQueue;
+		this.fencing = (stateStore instanceof FencingStateStore fenced && !(queue instanceof ReliableJobQueue reliable
+				&& reliable.handsOverAtomically(stateStore))) ? fenced : null;
+		this.watch = watch;
 		this.binder = binder;
 		this.listeners = listeners.toArray(new JobListener[0]);
 		this.interceptors = interceptors.toArray(new StepInterceptor[0]);
@@ -68,7 +83,7 @@ final class JobRunner {
 		this.unknownWorkflowAttempts = unknownWorkflowAttempts;
 	}
 
-	void process(JobDelivery delivery) {
+	void process(JobDelivery delivery, WorkerLoop loop) {
 		Job job = delivery.job();
 		if (job.status().isFinal()) {
 			poison(delivery, job, "Job " + job.id() + " is already " + job.status() + ": a job on the queue must be "
@@ -102,10 +117,16 @@ final class JobRunner {
 		String stepName = workflow.stepName(index);
 		Job running = job.withStatus(JobStatus.RUNNING, stepName);
 		if (this.fencing == null) {
-			this.stateStore.update(running);
+			try {
+				this.stateStore.update(running);
+			}
+			catch (JobCancelledException ex) {
+				cancelled(delivery, ex.job(), stepName);
+				return;
+			}
 		}
-		else if (!this.fencing.claim(running, delivery.deliveryCount() > 1)) {
-			superseded(delivery, running, job.stepsCompleted());
+		else if (!this.fencing.claim(running, !this.redelivers || delivery.deliveryCount() > 1)) {
+			superseded(delivery, running, job.stepsCompleted(), job.attempt());
 			return;
 		}
 		for (JobListener listener : this.listeners) {
@@ -122,9 +143,16 @@ final class JobRunner {
 			MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
 			MDC.put(MDC_WORKFLOW, workflow.name());
 			MDC.put(MDC_STEP, stepName);
+			if (running.attempt() > 1) {
+				MDC.put(MDC_ATTEMPT, Integer.toString(running.attempt()));
+			}
 		}
-		long started = System.nanoTime();
-		try (StepRun run = new StepRun(running, stepName, this.binder)) {
+		Duration timeout = workflow.timeout(index);
+		boolean interruptible = timeout != null || this.watch.interruptsOnCancel();
+		StepRun run = new StepRun(running, stepName, this.binder);
+		loop.running = run;
+		ScheduledFuture<?> timer = (timeout != null) ? this.watch.time(run, timeout) : null;
+		try (run) {
 			value = invoke(workflow, index, run, 0);
 		}
 		catch (Throwable ex) {
@@ -134,13 +162,28 @@ final class JobRunner {
 			thrown = ex;
 		}
 		finally {
+			run.ended(interruptible);
+			loop.running = null;
+			if (timer != null) {
+				this.watch.ended(run, timer);
+			}
 			if (MDC_ENABLED) {
 				MDC.remove(MDC_JOB_ID);
 				MDC.remove(MDC_WORKFLOW);
 				MDC.remove(MDC_STEP);
+				if (running.attempt() > 1) {
+					MDC.remove(MDC_ATTEMPT);
+				}
 			}
 		}
-		Duration duration = Duration.ofNanos(System.nanoTime() - started);
+		Duration duration = Duration.ofNanos(System.nanoTime() - run.startedNanos);
+		if (run.timedOut && timeout != null) {
+			StepTimeoutException timedOut = new StepTimeoutException(workflow.name(), stepName, timeout);
+			if (thrown != null) {
+				timedOut.initCause(thrown);
+			}
+			thrown = timedOut;
+		}
 		next(delivery, workflow, running, index, value, thrown, duration);
 	}
 
@@ -202,12 +245,11 @@ final class JobRunner {
 				Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + reason);
 				logger.info("Job {} (workflow {}) aborted at step {}: {}", running.id(), running.workflowName(), stepName,
 						reason);
-				handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null),
-						running.stepsCompleted());
+				handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null), running);
 				return;
 			}
 			default -> {
-				failStep(delivery, running, stepName, duration, thrown);
+				failStep(delivery, running, stepName, duration, thrown, workflow.retryPolicy(index));
 				return;
 			}
 		}
@@ -223,16 +265,65 @@ final class JobRunner {
 			next = running.afterStep(workflow.stepName(target), JobStatus.QUEUED, stepsCompleted, percent, value,
 					null);
 		}
-		handOn(delivery, new StepResult(next, stepName, outcome, duration, null), running.stepsCompleted());
+		handOn(delivery, new StepResult(next, stepName, outcome, duration, null), running);
 	}
 
 	private void failStep(JobDelivery delivery, Job running, String stepName, Duration duration, Throwable error) {
+		failStep(delivery, running, stepName, duration, error, RetryPolicy.none());
+	}
+
+	/** A failed attempt: retried later when the policy says so, else the job fails. */
+	private void failStep(JobDelivery delivery, Job running, String stepName, Duration duration, Throwable error,
+			RetryPolicy policy) {
+		int attempt = running.attempt();
+		boolean timedOut = error instanceof StepTimeoutException;
+		if (!(error instanceof ReverseGoToError) && policy.retries(error, attempt)) {
+			Duration delay = policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble());
+			Job retry = running.toBuilder()
+				.status(JobStatus.SCHEDULED)
+				.requestedStartTime(this.clock.instant().plus(delay))
+				.exceptionTraceback(traceback(error))
+				.metadata(Job.ATTEMPT, Integer.toString(attempt + 1))
+				.metadata(Job.MAX_ATTEMPTS, Integer.toString(policy.attempts()))
+				.metadata(Job.LAST_ERROR, shortError(error))
+				.build();
+			logger.info("Job {} (workflow {}) attempt {} of {} at step {} failed: {}; it runs again in {} ms",
+					running.id(), running.workflowName(), attempt, policy.attempts(), stepName, error.toString(),
+					delay.toMillis());
+			logger.debug("Job {} attempt {} failed at step {}", running.id(), attempt, stepName, error);
+			StepResult result = new StepResult(retry, stepName, timedOut ? StepOutcome.TIMEOUT : StepOutcome.RETRY,
+					duration, error);
+			if (this.queue.supportsDelayedDelivery()) {
+				handOn(delivery, result, running);
+			}
+			else if (record(retry)) {
+				delivery.acknowledge();
+				this.delayer.putOrHold(retry);
+				notifyListeners(result);
+			}
+			else {
+				superseded(delivery, retry, running.stepsCompleted(), attempt);
+			}
+			return;
+		}
 		Job failed = running.stopped(JobStatus.FAILED, stepName, traceback(error));
-		logger.warn("Job {} (workflow {}) failed at step {}: {}", running.id(), running.workflowName(), stepName,
-				error.toString());
+		if (attempt > 1 || policy.attempts() > 1) {
+			failed = failed.toBuilder()
+				.metadata(Job.ATTEMPT, Integer.toString(attempt))
+				.metadata(Job.MAX_ATTEMPTS, Integer.toString(policy.attempts()))
+				.metadata(Job.LAST_ERROR, shortError(error))
+				.build();
+		}
+		logger.warn("Job {} (workflow {}) failed at step {}{}: {}", running.id(), running.workflowName(), stepName,
+				(attempt > 1) ? " after " + attempt + " attempts" : "", error.toString());
 		logger.debug("Job {} failed at step {}", running.id(), stepName, error);
-		handOn(delivery, new StepResult(failed, stepName, StepOutcome.FAILED, duration, error),
-				running.stepsCompleted());
+		handOn(delivery, new StepResult(failed, stepName, timedOut ? StepOutcome.TIMEOUT : StepOutcome.FAILED,
+				duration, error), running);
+	}
+
+	private static String shortError(Throwable error) {
+		String text = error.toString();
+		return (text.length() <= 500) ? text : text.substring(0, 497) + "...";
 	}
 
 	/**
@@ -257,7 +348,7 @@ final class JobRunner {
 			return;
 		}
 		logger.warn("Job {} cannot run: {}", job.id(), reason);
-		handOn(delivery, result, job.stepsCompleted());
+		handOn(delivery, result, job);
 	}
 
 	/**
@@ -275,38 +366,69 @@ final class JobRunner {
 				+ "The job was: {}", job.id(), job.workflowName(), job.stepName(), reason, job);
 	}
 
-	private void handOn(JobDelivery delivery, StepResult result, int fromStepsCompleted) {
-		if (complete(delivery, result.job(), fromStepsCompleted)) {
+	private void handOn(JobDelivery delivery, StepResult result, Job from) {
+		if (complete(delivery, result.job(), from)) {
 			notifyListeners(result);
 		}
 	}
 
-	/** Completes a delivery with the job's new state; false when the store refused it as superseded. */
-	private boolean complete(JobDelivery delivery, Job newState, int fromStepsCompleted) {
-		if (this.fencing == null) {
-			delivery.complete(newState, this.stateStore);
-			return true;
-		}
+	/** Completes a delivery with the job's new state; false when the store refused it (superseded, cancelled). */
+	private boolean complete(JobDelivery delivery, Job newState, Job from) {
 		try {
-			delivery.complete(newState, new FencedHandOver(this.fencing, fromStepsCompleted));
+			if (this.fencing == null) {
+				delivery.complete(newState, this.stateStore);
+				return true;
+			}
+			delivery.complete(newState, new FencedHandOver(this.fencing, from.stepsCompleted(), from.attempt()));
 			return true;
 		}
 		catch (StaleHandOver ex) {
-			superseded(delivery, newState, fromStepsCompleted);
+			superseded(delivery, newState, from.stepsCompleted(), from.attempt());
+			return false;
+		}
+		catch (JobCancelledException ex) {
+			// the queue recorded the cancel with the hand-over, and settled the delivery
+			notifyListeners(new StepResult(ex.job(), String.valueOf(from.stepName()), StepOutcome.CANCELLED,
+					Duration.ZERO, null));
+			logger.info("Job {} (workflow {}) was cancelled at step {}", from.id(), from.workflowName(),
+					from.stepName());
 			return false;
 		}
 	}
 
+	/** Records a state outside a hand-over; false when the store refused it (superseded, cancelled). */
+	private boolean record(Job job) {
+		if (this.fencing == null) {
+			this.stateStore.update(job);
+			return true;
+		}
+		return this.fencing.handOver(job, job.stepsCompleted(), job.attempt() - 1);
+	}
+
 	/**
-	 * A step delivered again after another delivery handed it over (its worker died between putting
-	 * the successor and acknowledging): this run is dropped, so that the rest of the job does not run
-	 * twice. When the recorded state is that hand-over and nobody has started it, its successor may not
-	 * have been put before the worker died: it is put again (a copy is refused when claimed).
+	 * The store refused this delivery's state: a step delivered again after another delivery handed it
+	 * over (its worker died between putting the successor and acknowledging), or a job being cancelled.
+	 * A cancelled job is recorded {@link JobStatus#CANCELLED}, at the state the step led to. A repeated
+	 * run is dropped, so that the rest of the job does not run twice; when the recorded state is that
+	 * hand-over and nobody has started it, its successor may not have been put before the worker died:
+	 * it is put again (a copy is refused when claimed).
 	 */
-	private void superseded(JobDelivery delivery, Job job, int fromStepsCompleted) {
+	private void superseded(JobDelivery delivery, Job job, int fromStepsCompleted, int fromAttempt) {
 		FencingStateStore fencing = this.fencing;
 		Job recorded = (fencing != null) ? fencing.findById(job.id()).orElse(null) : null;
-		if (recorded != null && delivery.deliveryCount() > 1 && !recorded.status().isFinal()
+		if (recorded != null && fencing != null && recorded.status() == JobStatus.CANCELLING) {
+			Job cancelled = (job.status() == JobStatus.RUNNING ? recorded : job).withStatus(JobStatus.CANCELLED,
+					job.stepName());
+			if (fencing.updateIf(cancelled, (current) -> current.status() == JobStatus.CANCELLING)) {
+				cancelled(delivery, cancelled, String.valueOf(job.stepName()));
+				return;
+			}
+			recorded = fencing.findById(job.id()).orElse(null);
+		}
+		if (recorded != null && recorded.status() == JobStatus.CANCELLED) {
+			logger.info("Job {} was cancelled: its step {} is not run on", job.id(), job.stepName());
+		}
+		else if (recorded != null && delivery.deliveryCount() > 1 && !recorded.status().isFinal()
 				&& recorded.status() != JobStatus.RUNNING && recorded.stepsCompleted() <= fromStepsCompleted + 1
 				&& recorded.stepsCompleted() >= fromStepsCompleted) {
 			this.queue.put(recorded);
@@ -315,14 +437,23 @@ final class JobRunner {
 		}
 		else {
 			logger.info("Job {} step {} was delivered again, but another delivery has handed it over already (state "
-					+ "recorded: {} at {} steps): this delivery is dropped", job.id(), job.stepName(),
-					(recorded != null) ? recorded.status() : "none", (recorded != null) ? recorded.stepsCompleted() : 0);
+					+ "recorded: {} at {} steps, attempt {}): this delivery is dropped", job.id(), job.stepName(),
+					(recorded != null) ? recorded.status() : "none", (recorded != null) ? recorded.stepsCompleted() : 0,
+					(recorded != null) ? recorded.attempt() : 0);
 		}
 		delivery.acknowledge();
 	}
 
-	private void notifyListeners(StepResult result) {
-		boolean failed = result.outcome() == StepOutcome.FAILED;
+	/** A job recorded CANCELLED at one of its steps (the delivery is settled or settles here). */
+	private void cancelled(JobDelivery delivery, Job cancelled, String stepName) {
+		delivery.acknowledge();
+		logger.info("Job {} (workflow {}) was cancelled at step {}", cancelled.id(), cancelled.workflowName(),
+				stepName);
+		notifyListeners(new StepResult(cancelled, stepName, StepOutcome.CANCELLED, Duration.ZERO, null));
+	}
+
+	void notifyListeners(StepResult result) {
+		boolean failed = result.job().status() == JobStatus.FAILED;
 		for (JobListener listener : this.listeners) {
 			try {
 				if (failed) {
@@ -344,12 +475,14 @@ final class JobRunner {
 				job.stepName());
 		logger.debug("Job {} is scheduled for {}", job.id(), startTime);
 		if (this.queue.supportsDelayedDelivery()) {
-			complete(delivery, scheduled, job.stepsCompleted());
+			complete(delivery, scheduled, job);
 		}
-		else {
-			this.stateStore.update(scheduled);
+		else if (record(scheduled)) {
 			delivery.acknowledge();
 			this.delayer.putOrHold(scheduled);
+		}
+		else {
+			superseded(delivery, scheduled, job.stepsCompleted(), job.attempt());
 		}
 	}
 
@@ -360,11 +493,12 @@ final class JobRunner {
 	}
 
 	/** The fenced writes of one hand-over, as the store a delivery completes with. */
-	private record FencedHandOver(FencingStateStore store, int fromStepsCompleted) implements StateStore {
+	private record FencedHandOver(FencingStateStore store, int fromStepsCompleted, int fromAttempt)
+			implements StateStore {
 
 		@Override
 		public void update(Job job) {
-			if (!this.store.handOver(job, this.fromStepsCompleted)) {
+			if (!this.store.handOver(job, this.fromStepsCompleted, this.fromAttempt)) {
 				throw StaleHandOver.INSTANCE;
 			}
 		}

@@ -28,7 +28,23 @@ public enum JobStatus {
 	FAILED(5),
 
 	/** A step threw {@link AbortJob}. Final. */
-	ABORTED(6);
+	ABORTED(6),
+
+	/**
+	 * Created and not yet put on the queue (Python Ergate's publisher writes it). Ergate for Java
+	 * never writes it, and runs a job it takes in this status like a {@link #QUEUED} one.
+	 */
+	PENDING(7),
+
+	/**
+	 * A cancel was requested while a worker held the job: when its step ends the job becomes
+	 * {@link #CANCELLED} if more steps would run, else it ends as the step made it end
+	 * ({@link #COMPLETED}, {@link #FAILED} or {@link #ABORTED}).
+	 */
+	CANCELLING(8),
+
+	/** Cancelled: no further step runs. Final; {@link Ergate#retry(Object)} runs it again. */
+	CANCELLED(9);
 
 	private static final JobStatus[] BY_CODE = values();
 
@@ -42,7 +58,7 @@ public enum JobStatus {
 	 * Returns the integer code of this status in the numbering of Python Ergate 0.1 and later,
 	 * {@link JobJsonFormat.StatusNumbering#SCHEDULED_FIRST}; the job JSON uses the numbering of its
 	 * {@link JobJsonFormat}.
-	 * @return the code, from 1 ({@link #SCHEDULED}) to 6 ({@link #ABORTED})
+	 * @return the code, from 1 ({@link #SCHEDULED}) to 9 ({@link #CANCELLED})
 	 */
 	public int code() {
 		return this.code;
@@ -50,15 +66,16 @@ public enum JobStatus {
 
 	/**
 	 * Tells whether a job in this status is done: it is never put on the queue again.
-	 * @return {@code true} for {@link #COMPLETED}, {@link #FAILED} and {@link #ABORTED}
+	 * @return {@code true} for {@link #COMPLETED}, {@link #FAILED}, {@link #ABORTED} and
+	 * {@link #CANCELLED}
 	 */
 	public boolean isFinal() {
-		return this == COMPLETED || this == FAILED || this == ABORTED;
+		return this == COMPLETED || this == FAILED || this == ABORTED || this == CANCELLED;
 	}
 
 	/**
 	 * Returns the status with the given code in the numbering of {@link #code()}.
-	 * @param code a code from 1 to 6
+	 * @param code a code from 1 to 9
 	 * @return the status, or {@code null} when no status has that code
 	 */
 	public static @Nullable JobStatus fromCode(int code) {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A step's hints let the engine compute {@code percent_completed} exactly: the total is the longest
  * path the job can still take.
  */
-public final class PathHint {
+public final class PathHint implements StepOption {
 
 	private static final PathHint NEXT = new PathHint(Kind.NEXT, null);
 

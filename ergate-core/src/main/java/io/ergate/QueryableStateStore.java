@@ -35,4 +35,14 @@ public interface QueryableStateStore extends StateStore {
 	 */
 	Map<JobStatus, Long> countByStatus();
 
+	/**
+	 * Deletes the recorded state of a job in a final status; a job in any other status is kept.
+	 * @param id the job's id
+	 * @return {@code true} when deleted; {@code false} when there was no such job or it is not final
+	 * @throws UnsupportedOperationException when the store cannot delete (the default)
+	 */
+	default boolean deleteFinished(Object id) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot delete jobs");
+	}
+
 }

@@ -1,5 +1,6 @@
 package io.ergate;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,15 @@ final class RegisteredWorkflow {
 	/** longest[i]: the most steps a job can still run starting at step i, step i included. */
 	private final int[] longest;
 
+	/** Each step's retry policy: its own, else the workflow's, else the engine's default. */
+	private final RetryPolicy[] policies;
+
+	/** Each step's timeout, resolved as the policies; null entries for none. */
+	private final @Nullable Duration[] timeouts;
+
 	@SuppressWarnings("unchecked")
-	RegisteredWorkflow(Workflow workflow, StepBinder binder) {
+	RegisteredWorkflow(Workflow workflow, StepBinder binder, RetryPolicy defaultRetry,
+			@Nullable Duration defaultTimeout) {
 		this.workflow = workflow;
 		List<WorkflowStep> definitions = workflow.steps();
 		int count = definitions.size();
@@ -34,8 +42,14 @@ final class RegisteredWorkflow {
 		this.steps = new BoundStep[count];
 		this.hints = new List[count];
 		this.indexes = new HashMap<>();
+		this.policies = new RetryPolicy[count];
+		this.timeouts = new Duration[count];
 		for (int i = 0; i < count; i++) {
 			WorkflowStep step = definitions.get(i);
+			RetryPolicy policy = (step.retryPolicy() != null) ? step.retryPolicy() : workflow.retryPolicy();
+			this.policies[i] = (policy != null) ? policy : defaultRetry;
+			Duration timeout = (step.timeout() != null) ? step.timeout() : workflow.timeout();
+			this.timeouts[i] = (timeout != null) ? timeout : defaultTimeout;
 			this.names[i] = step.name();
 			this.hints[i] = step.pathHints();
 			this.indexes.put(step.name(), i);
@@ -74,6 +88,14 @@ final class RegisteredWorkflow {
 
 	String stepName(int index) {
 		return this.names[index];
+	}
+
+	RetryPolicy retryPolicy(int index) {
+		return this.policies[index];
+	}
+
+	@Nullable Duration timeout(int index) {
+		return this.timeouts[index];
 	}
 
 	BoundStep step(int index) {

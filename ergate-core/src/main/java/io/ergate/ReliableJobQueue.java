@@ -1,5 +1,7 @@
 package io.ergate;
 
+import java.util.Optional;
+
 /**
  * A {@link JobQueue} that keeps a job until its step has been handled: the contract durable queues
  * implement, and that the engine uses when a queue offers it.
@@ -61,6 +63,38 @@ public interface ReliableJobQueue extends JobQueue {
 	 */
 	default boolean handsOverAtomically(StateStore stateStore) {
 		return false;
+	}
+
+	/**
+	 * Cancels a job in one transaction with the store, for a queue that {@linkplain #handsOverAtomically
+	 * hands over atomically} with it (the engine's fenced writes, which otherwise keep a cancelled job
+	 * from running on, are not used then): with the job's recorded state locked, a job no worker holds
+	 * is removed from the queue and recorded {@link JobStatus#CANCELLED}; a job a worker holds is
+	 * recorded {@link JobStatus#CANCELLING}, and its hand-over records it {@code CANCELLED} unless the
+	 * step ended the job; a final job is left as it is. Called only when
+	 * {@link #handsOverAtomically(StateStore)} is {@code true} for the store.
+	 * @param jobId the job's id
+	 * @param stateStore the engine's store
+	 * @return the job's recorded state after the request; empty when the store has no such job
+	 */
+	default Optional<Job> cancel(Object jobId, StateStore stateStore) {
+		throw new UnsupportedOperationException(getClass().getName() + " hands over atomically with its store but "
+				+ "does not implement ReliableJobQueue.cancel");
+	}
+
+	/**
+	 * Records a job's new state and puts it on the queue in one transaction, provided its recorded
+	 * status is still the expected one: how {@link Ergate#retry(Object)} runs a finished job again on a
+	 * queue that {@linkplain #handsOverAtomically hands over atomically} with its store. Called only
+	 * when {@link #handsOverAtomically(StateStore)} is {@code true} for the store.
+	 * @param job the job's new state, {@link JobStatus#QUEUED}
+	 * @param expected the status the recorded state must still have
+	 * @param stateStore the engine's store
+	 * @return {@code true} when done; {@code false} when the recorded status was another one
+	 */
+	default boolean requeue(Job job, JobStatus expected, StateStore stateStore) {
+		throw new UnsupportedOperationException(getClass().getName() + " hands over atomically with its store but "
+				+ "does not implement ReliableJobQueue.requeue");
 	}
 
 	@Override

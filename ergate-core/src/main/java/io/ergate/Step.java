@@ -57,4 +57,12 @@ public @interface Step {
 	 */
 	boolean end() default false;
 
+	/**
+	 * How long one run of the step may take ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or
+	 * ISO-8601): then its thread is interrupted and the attempt fails with a
+	 * {@link StepTimeoutException}, which a {@link Retry} policy may retry.
+	 * @return the timeout; empty (the default) for the workflow's, or the engine's default
+	 */
+	String timeout() default "";
+
 }

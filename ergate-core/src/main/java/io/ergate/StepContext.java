@@ -38,4 +38,13 @@ public interface StepContext {
 	 */
 	<T> T depends(Class<?> provider);
 
+	/**
+	 * Tells whether a cancel of the job was requested while this step runs ({@link Ergate#cancel}, on
+	 * this node or another: the engine checks the store about once a second). A step that can stop
+	 * early may return or throw; when it ends the job becomes {@link JobStatus#CANCELLED} unless the
+	 * step ended the job. With interruption on cancel configured the step's thread is also interrupted.
+	 * @return {@code true} once a cancel was requested
+	 */
+	boolean cancelRequested();
+
 }

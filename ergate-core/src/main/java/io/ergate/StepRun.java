@@ -24,10 +24,54 @@ final class StepRun implements StepContext, AutoCloseable {
 
 	private @Nullable List<@Nullable Object> values;
 
+	/** The thread running the step, for the {@link StepWatch}. */
+	final Thread thread = Thread.currentThread();
+
+	final long startedNanos = System.nanoTime();
+
+	/** Set when a cancel of the job was requested while the step runs. */
+	volatile boolean cancelRequested;
+
+	/** Set when the step's timeout passed and its thread was interrupted. */
+	volatile boolean timedOut;
+
+	/** Set when the step kept running after its interrupt, and was reported. */
+	volatile boolean stuck;
+
+	/** RUNNING until the step ends; only a running step's thread is interrupted (see {@link #interrupt()}). */
+	private int interruptState;
+
 	StepRun(Job job, String stepName, StepBinder binder) {
 		this.job = job;
 		this.stepName = stepName;
 		this.binder = binder;
+	}
+
+	@Override
+	public boolean cancelRequested() {
+		return this.cancelRequested;
+	}
+
+	/** Interrupts the step's thread unless the step has ended: never the next job's. */
+	synchronized boolean interrupt() {
+		if (this.interruptState != 0) {
+			return false;
+		}
+		this.thread.interrupt();
+		return true;
+	}
+
+	/**
+	 * Called by the step's thread when the step has ended: no interrupt comes after it, and one that
+	 * came is cleared, so that it does not reach the queue or the store.
+	 */
+	void ended(boolean interruptible) {
+		if (interruptible) {
+			synchronized (this) {
+				this.interruptState = 1;
+			}
+			Thread.interrupted();
+		}
 	}
 
 	@Override

@@ -46,6 +46,9 @@ final class WorkerLoop implements Runnable {
 
 	private volatile @Nullable Thread thread;
 
+	/** The step this loop runs now, for the {@link StepWatch}; null between steps. */
+	volatile @Nullable StepRun running;
+
 	/** Set by {@link Ergate#stop}: this loop takes no more jobs, whatever a later start does. */
 	private volatile boolean stopRequested;
 
@@ -201,7 +204,7 @@ final class WorkerLoop implements Runnable {
 	/** Runs the job's step; when an error kills this loop meanwhile, the job is given back first. */
 	private void processOrRelease(JobDelivery delivery) {
 		try {
-			this.pool.runner.process(delivery);
+			this.pool.runner.process(delivery, this);
 		}
 		catch (Error ex) {
 			release(delivery);

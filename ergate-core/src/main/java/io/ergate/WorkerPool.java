@@ -74,6 +74,7 @@ final class WorkerPool {
 	/** One worker on the calling thread, letting the queue's and the store's exceptions propagate. */
 	void run() {
 		this.stopping = false;
+		this.runner.watch.watch(this);
 		new WorkerLoop(this, null, 0).run();
 	}
 
@@ -91,6 +92,7 @@ final class WorkerPool {
 		}
 		// loops of an earlier stop that timed out keep their own stop request and end after their step
 		this.stopping = false;
+		this.runner.watch.watch(this);
 		for (int i = 0; i < concurrency; i++) {
 			WorkerLoop loop = new WorkerLoop(this, executor, 0);
 			this.loops.add(loop);
@@ -142,7 +144,7 @@ final class WorkerPool {
 		WorkerStatus.State state = (workers == 0) ? WorkerStatus.State.STOPPED
 				: this.stopping ? WorkerStatus.State.STOPPING : WorkerStatus.State.RUNNING;
 		return new WorkerStatus(state, workers, busyWorkers(), this.consecutiveFailures.get(), this.lastError,
-				this.lastErrorTime);
+				this.lastErrorTime, this.runner.watch.stuckSteps());
 	}
 
 	/** Counted from the workers' own states, so that running a step touches no counter shared between workers. */

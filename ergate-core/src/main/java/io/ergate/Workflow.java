@@ -2,8 +2,8 @@ package io.ergate;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +35,16 @@ public final class Workflow {
 
 	private final List<WorkflowStep> steps;
 
-	private Workflow(String name, List<WorkflowStep> steps) {
+	private final @Nullable RetryPolicy retryPolicy;
+
+	private final @Nullable Duration timeout;
+
+	private Workflow(String name, List<WorkflowStep> steps, @Nullable RetryPolicy retryPolicy,
+			@Nullable Duration timeout) {
 		this.name = name;
 		this.steps = List.copyOf(steps);
+		this.retryPolicy = retryPolicy;
+		this.timeout = timeout;
 	}
 
 	/**
@@ -73,7 +80,15 @@ public final class Workflow {
 			}
 		}
 		methods.sort(Comparator.comparingInt((Method m) -> m.getAnnotation(Step.class).order()));
+		String where = "Workflow \"" + annotation.value() + "\"";
 		Builder builder = builder(annotation.value());
+		Retry workflowRetry = type.getAnnotation(Retry.class);
+		if (workflowRetry != null) {
+			builder.retry(policy(workflowRetry, where + " @Retry"));
+		}
+		if (!annotation.timeout().isEmpty()) {
+			builder.timeout(Durations.parse(annotation.timeout(), where + " @ErgateWorkflow(timeout)"));
+		}
 		Method previous = null;
 		for (Method method : methods) {
 			Step step = method.getAnnotation(Step.class);
@@ -98,10 +113,28 @@ public final class Workflow {
 				hints.add(PathHint.end());
 			}
 			String stepName = step.name().isEmpty() ? method.getName() : step.name();
-			builder.add(stepName, hints, new StepBody.Invocation(instance, method));
+			Retry retry = method.getAnnotation(Retry.class);
+			RetryPolicy policy = (retry != null) ? policy(retry, where + ", step \"" + stepName + "\" @Retry") : null;
+			Duration timeout = step.timeout().isEmpty() ? null
+					: Durations.parse(step.timeout(), where + ", step \"" + stepName + "\" @Step(timeout)");
+			builder.add(stepName, hints, new StepBody.Invocation(instance, method), policy, timeout);
 			previous = method;
 		}
 		return builder.build();
+	}
+
+	private static RetryPolicy policy(Retry retry, String where) {
+		try {
+			return RetryPolicy.maxAttempts(retry.maxAttempts())
+				.backoff(Durations.parse(retry.delay(), where + " delay"), retry.multiplier(),
+						Durations.parse(retry.maxDelay(), where + " maxDelay"))
+				.jitter(retry.jitter())
+				.retryOn(retry.retryOn())
+				.noRetryOn(retry.noRetryOn());
+		}
+		catch (InvalidDefinitionException ex) {
+			throw new InvalidDefinitionException(where + ": " + ex.getMessage());
+		}
 	}
 
 	private static Class<?> userClass(Class<?> type) {
@@ -130,6 +163,22 @@ public final class Workflow {
 		return this.steps;
 	}
 
+	/**
+	 * Returns the retry policy of the steps that have none of their own.
+	 * @return the policy, or {@code null} when the workflow declares none (the engine's default applies)
+	 */
+	public @Nullable RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	/**
+	 * Returns the timeout of the steps that have none of their own.
+	 * @return the timeout, or {@code null} when the workflow declares none (the engine's default applies)
+	 */
+	public @Nullable Duration timeout() {
+		return this.timeout;
+	}
+
 	@Override
 	public String toString() {
 		return "Workflow " + this.name + " " + this.steps.stream().map(WorkflowStep::name).toList();
@@ -144,6 +193,10 @@ public final class Workflow {
 
 		private final List<WorkflowStep> steps = new ArrayList<>();
 
+		private @Nullable RetryPolicy retryPolicy;
+
+		private @Nullable Duration timeout;
+
 		private Builder(String name) {
 			if (name == null || name.isBlank()) {
 				throw new InvalidDefinitionException("A workflow needs a name: Workflow.builder(\"my_workflow\")");
@@ -157,31 +210,73 @@ public final class Workflow {
 		 * @param stepName the step's name, unique in this workflow
 		 * @param inputType the type the input is converted to
 		 * @param function the step's code
-		 * @param pathHints the exits the step may take (none: always the next step); a lambda can
-		 * always return, so {@link PathHint#next()} is added to any hints given
+		 * @param options the exits the step may take ({@link PathHint}s; none: always the next step; a
+		 * lambda can always return, so {@link PathHint#next()} is added to any hints given), its
+		 * {@link RetryPolicy} and its {@linkplain StepOption#timeout(Duration) timeout}
 		 * @return this builder
 		 */
 		public <I> Builder step(String stepName, Class<I> inputType, StepFunction<I> function,
-				PathHint... pathHints) {
+				StepOption... options) {
 			Objects.requireNonNull(inputType, "inputType");
 			Objects.requireNonNull(function, "function");
-			return add(stepName, Arrays.asList(pathHints), new StepBody.Function(inputType, function));
+			return add(stepName, new StepBody.Function(inputType, function), options);
 		}
 
 		/**
 		 * Adds a step that reads its input, context and dependencies from a {@link StepContext}.
 		 * @param stepName the step's name, unique in this workflow
 		 * @param handler the step's code
-		 * @param pathHints the exits the step may take (none: always the next step); a handler can
-		 * always return, so {@link PathHint#next()} is added to any hints given
+		 * @param options the exits the step may take ({@link PathHint}s; none: always the next step; a
+		 * handler can always return, so {@link PathHint#next()} is added to any hints given), its
+		 * {@link RetryPolicy} and its {@linkplain StepOption#timeout(Duration) timeout}
 		 * @return this builder
 		 */
-		public Builder step(String stepName, StepHandler handler, PathHint... pathHints) {
+		public Builder step(String stepName, StepHandler handler, StepOption... options) {
 			Objects.requireNonNull(handler, "handler");
-			return add(stepName, Arrays.asList(pathHints), new StepBody.Handler(handler));
+			return add(stepName, new StepBody.Handler(handler), options);
 		}
 
-		Builder add(@Nullable String stepName, List<PathHint> hints, StepBody body) {
+		/**
+		 * Sets the retry policy of the steps declared without one.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder retry(RetryPolicy policy) {
+			this.retryPolicy = Objects.requireNonNull(policy, "policy");
+			return this;
+		}
+
+		/**
+		 * Sets the timeout of the steps declared without one.
+		 * @param timeout more than zero
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			this.timeout = new StepOption.Timeout(timeout).duration();
+			return this;
+		}
+
+		private Builder add(@Nullable String stepName, StepBody body, StepOption... options) {
+			List<PathHint> hints = new ArrayList<>();
+			RetryPolicy policy = null;
+			Duration stepTimeout = null;
+			for (StepOption option : options) {
+				if (option instanceof PathHint hint) {
+					hints.add(hint);
+				}
+				else if (option instanceof RetryPolicy retry) {
+					policy = retry;
+				}
+				else {
+					stepTimeout = ((StepOption.Timeout) Objects.requireNonNull(option, "a step option is null"))
+						.duration();
+				}
+			}
+			return add(stepName, hints, body, policy, stepTimeout);
+		}
+
+		Builder add(@Nullable String stepName, List<PathHint> hints, StepBody body, @Nullable RetryPolicy policy,
+				@Nullable Duration timeout) {
 			if (stepName == null || stepName.isBlank()) {
 				throw new InvalidDefinitionException("Workflow \"" + this.name + "\": step " + (this.steps.size() + 1)
 						+ " needs a name");
@@ -192,7 +287,7 @@ public final class Workflow {
 							+ stepName + "\": step names must be unique within a workflow");
 				}
 			}
-			this.steps.add(new WorkflowStep(stepName, withImplicitNext(hints, body), body));
+			this.steps.add(new WorkflowStep(stepName, withImplicitNext(hints, body), body, policy, timeout));
 			return this;
 		}
 
@@ -248,7 +343,7 @@ public final class Workflow {
 					}
 				}
 			}
-			return new Workflow(this.name, this.steps);
+			return new Workflow(this.name, this.steps, this.retryPolicy, this.timeout);
 		}
 
 	}

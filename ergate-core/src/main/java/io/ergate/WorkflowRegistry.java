@@ -1,5 +1,6 @@
 package io.ergate;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,12 +15,13 @@ final class WorkflowRegistry {
 
 	private final Map<String, RegisteredWorkflow> workflows = new ConcurrentHashMap<>();
 
-	synchronized void register(Workflow workflow, StepBinder binder) {
+	synchronized void register(Workflow workflow, StepBinder binder, RetryPolicy defaultRetry,
+			@Nullable Duration defaultTimeout) {
 		if (this.workflows.containsKey(workflow.name())) {
 			throw new InvalidDefinitionException("A workflow named \"" + workflow.name()
 					+ "\" is already registered: workflow names must be unique");
 		}
-		this.workflows.put(workflow.name(), new RegisteredWorkflow(workflow, binder));
+		this.workflows.put(workflow.name(), new RegisteredWorkflow(workflow, binder, defaultRetry, defaultTimeout));
 	}
 
 	@Nullable RegisteredWorkflow get(String name) {

@@ -1,6 +1,10 @@
 package io.ergate;
 
+import java.time.Duration;
+
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a {@link Workflow}: its name, its path hints and its code.
@@ -13,10 +17,17 @@ public final class WorkflowStep {
 
 	private final StepBody body;
 
-	WorkflowStep(String name, List<PathHint> pathHints, StepBody body) {
+	private final @Nullable RetryPolicy retryPolicy;
+
+	private final @Nullable Duration timeout;
+
+	WorkflowStep(String name, List<PathHint> pathHints, StepBody body, @Nullable RetryPolicy retryPolicy,
+			@Nullable Duration timeout) {
 		this.name = name;
 		this.pathHints = List.copyOf(pathHints);
 		this.body = body;
+		this.retryPolicy = retryPolicy;
+		this.timeout = timeout;
 	}
 
 	/**
@@ -35,6 +46,24 @@ public final class WorkflowStep {
 	 */
 	public List<PathHint> pathHints() {
 		return this.pathHints;
+	}
+
+	/**
+	 * Returns the retry policy declared for this step.
+	 * @return the policy, or {@code null} when the step has none of its own (the workflow's, or the
+	 * engine's default, applies)
+	 */
+	public @Nullable RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	/**
+	 * Returns the timeout declared for this step.
+	 * @return the timeout, or {@code null} when the step has none of its own (the workflow's, or the
+	 * engine's default, applies)
+	 */
+	public @Nullable Duration timeout() {
+		return this.timeout;
 	}
 
 	StepBody body() {

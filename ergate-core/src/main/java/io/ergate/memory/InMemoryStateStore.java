@@ -216,6 +216,17 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 		return counts;
 	}
 
+	@Override
+	public boolean deleteFinished(Object id) {
+		Entry entry = this.jobs.get(id);
+		if (entry == null) {
+			return false;
+		}
+		synchronized (entry) {
+			return entry.job.status().isFinal() && this.jobs.remove(id, entry);
+		}
+	}
+
 	/**
 	 * Returns the states the job went through while this store kept it: its first state and the latest
 	 * ones, up to {@code historyPerJob} in all, oldest first.
