@@ -13,11 +13,11 @@ import java.util.List;
  */
 record BarChart(int width, int height, List<Row> rows) {
 
-	static final int WIDTH = 560;
+	static final int WIDTH = 520;
 
-	private static final int LABEL_WIDTH = 170;
+	private static final int LABEL_WIDTH = 150;
 
-	private static final int VALUE_WIDTH = 70;
+	private static final int VALUE_WIDTH = 60;
 
 	private static final int ROW_HEIGHT = 30;
 

@@ -43,6 +43,9 @@ class DashboardSecurityConfiguration {
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, path + "/**")
 				.hasRole(operator)
+				.requestMatchers(path + "/jobs/*/cancel", path + "/jobs/*/retry", path + "/jobs/*/delete",
+						path + "/workflows/*/retry-failed")
+				.hasRole(operator)
 				.anyRequest()
 				.hasAnyRole(viewer, operator))
 			.formLogin((login) -> login.loginPage(path + "/login").defaultSuccessUrl(path, false).permitAll())

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.View;
+import org.springframework.web.servlet.support.RequestContextUtils;
 import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.spring6.view.ThymeleafViewResolver;
 import org.thymeleaf.templatemode.TemplateMode;
@@ -65,6 +66,9 @@ final class DashboardViews {
 		page.addObject("ownCsrf", this.access.ownToken(request));
 		page.addObject("refreshMillis", this.properties.getRefreshInterval().toMillis());
 		page.addObject("fmt", new Formats());
+		Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
+		page.addObject("message", (flash != null && flash.get("message") instanceof String text) ? text : "");
+		page.addObject("error", (flash != null && flash.get("error") instanceof String text) ? text : "");
 		return page;
 	}
 

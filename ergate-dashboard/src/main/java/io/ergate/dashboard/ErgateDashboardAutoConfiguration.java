@@ -91,6 +91,12 @@ public final class ErgateDashboardAutoConfiguration {
 	}
 
 	@Bean
+	ActionsController ergateDashboardActionsController(Ergate ergate, Throughput throughput, DashboardViews views,
+			DashboardAccess access, ErgateDashboardProperties properties) {
+		return new ActionsController(ergate, throughput, Clock.systemUTC(), views, access, properties.getPath());
+	}
+
+	@Bean
 	WebMvcConfigurer ergateDashboardWebMvcConfigurer(ErgateDashboardProperties properties, DashboardAccess access) {
 		String path = properties.getPath();
 		return new WebMvcConfigurer() {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param step its current step, {@code ""} when none
  * @param percent its {@code percent_completed}, from 0 to 100
  * @param percentText the percent, formatted
- * @param attempt its attempt, from the {@code attempt} metadata (1 when absent)
+ * @param attempt which run of its current step it is ({@link Job#attempt()}: 1 unless retried)
  * @param age how long ago it was first recorded, {@code ""} when the store keeps no history
  * @param isFinal whether its status is final
  * @param href the path of its page, below the dashboard's
@@ -43,16 +43,7 @@ record JobRow(String id, String workflow, String status, String statusClass, Str
 	}
 
 	static int attempt(Job job) {
-		String attempt = job.metadata().get("attempt");
-		if (attempt == null) {
-			return 1;
-		}
-		try {
-			return Math.max(1, Integer.parseInt(attempt.trim()));
-		}
-		catch (NumberFormatException ex) {
-			return 1;
-		}
+		return job.attempt();
 	}
 
 	private static double clamp(double percent) {

@@ -130,7 +130,7 @@ final class JobsController {
 		model.put("hasHistory", store instanceof JobHistory);
 		model.put("timeline", Timeline.of(history, state.status().isFinal(), now));
 		model.put("retryable", state.status() == JobStatus.FAILED || state.status() == JobStatus.ABORTED
-				|| "CANCELLED".equals(state.status().name()));
+				|| state.status() == JobStatus.CANCELLED);
 		return this.views.page("job", "jobs", request, model);
 	}
 

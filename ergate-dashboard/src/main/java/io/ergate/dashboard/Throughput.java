@@ -7,12 +7,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.ergate.JobListener;
 import io.ergate.JobStatus;
+import io.ergate.StepOutcome;
 import io.ergate.StepResult;
 
 /**
  * How many jobs completed, failed and were retried in each of the last 60 minutes, in this process:
- * a ring of per-minute counters, fed as a {@link JobListener} of the engine (only final states are
- * counted, so a step costs one status check).
+ * a ring of per-minute counters, fed as a {@link JobListener} of the engine (a step costs a status
+ * check). Retried are the steps a retry policy runs again and the jobs an operator runs again.
  */
 final class Throughput implements JobListener {
 
@@ -38,8 +39,13 @@ final class Throughput implements JobListener {
 
 	@Override
 	public void onJobRunEnd(StepResult result) {
-		if (result.job().status() == JobStatus.COMPLETED) {
+		JobStatus status = result.job().status();
+		if (status == JobStatus.COMPLETED) {
 			count(COMPLETED);
+		}
+		else if (status == JobStatus.SCHEDULED
+				&& (result.outcome() == StepOutcome.RETRY || result.outcome() == StepOutcome.TIMEOUT)) {
+			count(RETRIED);
 		}
 	}
 
@@ -51,7 +57,7 @@ final class Throughput implements JobListener {
 	}
 
 	/**
-	 * Counts a job put back to run again, by an action of the dashboard.
+	 * Counts jobs an operator put back to run again.
 	 * @param jobs how many
 	 */
 	void retried(int jobs) {

@@ -21,13 +21,13 @@ import java.util.function.ToLongFunction;
 record ThroughputChart(int width, int height, List<Series> series, List<Tick> gridLines, List<Tick> timeLabels,
 		int left, int right, int bottom, String totals) {
 
-	private static final int WIDTH = 720;
+	private static final int WIDTH = 1080;
 
-	private static final int HEIGHT = 220;
+	private static final int HEIGHT = 230;
 
 	private static final int LEFT = 44;
 
-	private static final int RIGHT = WIDTH - 12;
+	private static final int RIGHT = WIDTH - 28;
 
 	private static final int TOP = 12;
 
