@@ -10,8 +10,8 @@ import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who may see the dashboard and who may act on jobs. With Spring Security the roles decide (read
- * through the servlet request, which Spring Security answers); without it anyone who reaches the
+ * Who may see the dashboard and who may act on jobs. With Spring Security the roles decide (read from
+ * its security context, so whatever security filter chain serves the dashboard); without it anyone who reaches the
  * dashboard sees it, and acts only when {@code ergate.dashboard.actions-enabled=true}, each action
  * carrying the token this class issues to the browser's session (a synchronizer token against CSRF).
  */
@@ -48,11 +48,11 @@ final class DashboardAccess {
 	}
 
 	boolean canView(HttpServletRequest request) {
-		return !this.secured || request.isUserInRole(this.viewerRole) || request.isUserInRole(this.operatorRole);
+		return !this.secured || SecurityRoles.has(this.viewerRole) || SecurityRoles.has(this.operatorRole);
 	}
 
 	boolean canAct(HttpServletRequest request) {
-		return this.actionsEnabled && (!this.secured || request.isUserInRole(this.operatorRole));
+		return this.actionsEnabled && (!this.secured || SecurityRoles.has(this.operatorRole));
 	}
 
 	/**
