@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.ergate.Job;
+import io.ergate.JobCancelledException;
+import io.ergate.JobStatus;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +121,10 @@ final class HandOvers {
 		catch (SQLException ex) {
 			throw new ErgateJdbcException("Completing the delivery of job " + newState.id() + " (row "
 					+ delivery.rowId + " of " + this.table.name + ") failed", ex);
+		}
+		Job cancelled = lost ? cancelledBy(store, newState) : null;
+		if (cancelled != null) {
+			throw new JobCancelledException(cancelled);
 		}
 		if (handedOn(delivery, newState, lost)) {
 			this.signal.bump();
@@ -256,18 +262,37 @@ final class HandOvers {
 			return;
 		}
 		boolean successors = false;
+		Job ownCancelled = null;
 		for (int i = 0; i < group.size(); i++) {
-			successors |= handedOn(group.get(i).delivery(), group.get(i).newState(), lost[i]);
+			HandOver handOver = group.get(i);
+			Job cancelled = lost[i] ? cancelledBy(handOver.store(), handOver.newState()) : null;
+			if (cancelled == null) {
+				successors |= handedOn(handOver.delivery(), handOver.newState(), lost[i]);
+			}
+			else if (handOver == own) {
+				ownCancelled = cancelled;
+			}
+			else {
+				logger.info("Job {} was cancelled: its hand-over recorded it CANCELLED", cancelled.id());
+			}
 		}
 		if (successors) {
 			this.signal.bump();
 		}
+		if (ownCancelled != null) {
+			throw new JobCancelledException(ownCancelled);
+		}
 	}
 
-	/** Deletes the claimed row, writes the state when the store is ours, inserts the successor. */
+	/**
+	 * Deletes the claimed row, writes the state when the store is ours, inserts the successor. When
+	 * the store's row shows a cancel, the job is recorded CANCELLED instead, without a successor, and
+	 * the engine is told once the transaction committed.
+	 */
 	private boolean inTransaction(JdbcDelivery delivery, Job newState, @Nullable JdbcStateStore store)
 			throws SQLException {
-		return this.connections.inTransaction((connection) -> {
+		Job[] cancelled = new Job[1];
+		boolean lost = this.connections.inTransaction((connection) -> {
 			if (this.table.deleteClaimed(connection, delivery.rowId, delivery.deliveryCount) == 0) {
 				if (this.connections.isExternallyManaged(connection)) {
 					throw new IllegalStateException(this.table.leaseLost(delivery));
@@ -275,7 +300,22 @@ final class HandOvers {
 				return true;
 			}
 			if (store != null) {
-				store.table().upsert(connection, newState);
+				Job recorded = store.table().readForUpdate(connection, store.table().key(newState));
+				JobStatus status = (recorded != null) ? recorded.status() : null;
+				if (status == JobStatus.CANCELLED || (status == JobStatus.CANCELLING && !newState.status().isFinal())) {
+					// a cancel was requested: recorded CANCELLED at the state the step led to, no successor
+					cancelled[0] = (status == JobStatus.CANCELLED) ? recorded
+							: newState.toBuilder().status(JobStatus.CANCELLED).build();
+					store.table().overwrite(connection, cancelled[0], true);
+					return false;
+				}
+				if (status == JobStatus.CANCELLING) {
+					// the step ended the job: it ends as it did
+					store.table().overwrite(connection, newState, true);
+				}
+				else {
+					store.table().upsert(connection, newState);
+				}
 			}
 			if (!newState.status().isFinal()) {
 				// no NOTIFY: the worker completing this delivery takes again at once
@@ -283,6 +323,22 @@ final class HandOvers {
 			}
 			return false;
 		});
+		if (cancelled[0] != null) {
+			throw new JobCancelledException(cancelled[0]);
+		}
+		return lost;
+	}
+
+	/**
+	 * After a hand-over that changed nothing on PostgreSQL: whether it met a cancel (the job is
+	 * recorded CANCELLED, by the hand-over or before it) rather than a lost lease.
+	 */
+	private static @Nullable Job cancelledBy(@Nullable JdbcStateStore store, Job newState) {
+		if (store == null) {
+			return null;
+		}
+		Job recorded = store.recordedNow(newState);
+		return (recorded != null && recorded.status() == JobStatus.CANCELLED) ? recorded : null;
 	}
 
 	/**
@@ -351,13 +407,14 @@ final class HandOvers {
 	/**
 	 * The hand-over statements for a store, with a successor and without: the update count is 1 when
 	 * the claimed row was still ours (and then the state and the successor are written), 0 when the
-	 * lease was lost.
+	 * lease was lost or the job is being cancelled (its state then written CANCELLED, no successor).
 	 */
 	private String[] statements(JdbcStateStore store) {
 		String delete = this.table.deleteClaimedAs("d");
-		String upsert = store.table().postgresUpsert("d");
-		String withSuccessor = delete + ", s AS (" + upsert + ") " + this.table.insertSuccessorFrom("d");
-		return new String[] { withSuccessor, delete + " " + upsert };
+		// the successor only when the state was written as it came: not when the job is being cancelled
+		String withSuccessor = delete + ", s AS (" + store.table().postgresUpsert("d", true) + ") "
+				+ this.table.insertSuccessorFrom("d JOIN s ON s.status <> 'CANCELLED'");
+		return new String[] { withSuccessor, delete + " " + store.table().postgresUpsert("d") };
 	}
 
 	/** After a hand-over: logs a lost lease; returns whether a successor was queued. */

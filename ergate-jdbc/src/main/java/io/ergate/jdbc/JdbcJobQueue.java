@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import io.ergate.Job;
+import io.ergate.JobStatus;
 import io.ergate.JobDelivery;
 import io.ergate.MeasurableJobQueue;
 import io.ergate.ReliableJobQueue;
@@ -97,6 +99,8 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 
 	private final HandOvers handOvers;
 
+	private final JobChanges changes;
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean started;
@@ -129,6 +133,7 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 		this.listener = new NotifyListener(this.connections, this.table, this.signal, options.pollInterval());
 		this.handOvers = new HandOvers(this.connections, this.table, this.rows, this.claims, this.leaseKeeper,
 				this.signal, options);
+		this.changes = new JobChanges(this.connections, this.table, this.signal, options);
 	}
 
 	/**
@@ -348,6 +353,26 @@ public final class JdbcJobQueue implements ReliableJobQueue, MeasurableJobQueue,
 	@Override
 	public boolean handsOverAtomically(StateStore stateStore) {
 		return sameDatabaseStore(stateStore) != null;
+	}
+
+	@Override
+	public Optional<Job> cancel(Object jobId, StateStore stateStore) {
+		this.handOvers.commitWaiting();
+		return this.changes.cancel(jobId, requireSameDatabase(stateStore));
+	}
+
+	@Override
+	public boolean requeue(Job job, JobStatus expected, StateStore stateStore) {
+		return this.changes.requeue(job, expected, requireSameDatabase(stateStore));
+	}
+
+	private JdbcStateStore requireSameDatabase(StateStore stateStore) {
+		JdbcStateStore store = sameDatabaseStore(stateStore);
+		if (store == null) {
+			throw new IllegalArgumentException("JdbcJobQueue changes jobs in one transaction only with a JdbcStateStore "
+					+ "on its database; " + stateStore + " is not one (the engine uses the store's fenced writes then)");
+		}
+		return store;
 	}
 
 	// --- deliveries: JdbcDelivery calls these

@@ -133,6 +133,7 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 							recorded = Job.builder(rows.getString(1))
 								.status(JobStatus.valueOf(rows.getString(2)))
 								.stepsCompleted(rows.getInt(3))
+								.metadata(this.table.metadata(rows.getString(4)))
 								.build();
 						}
 					}
@@ -140,13 +141,30 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 				if (recorded != null && !allows.test(recorded)) {
 					return false;
 				}
-				this.table.upsert(tx, job);
+				// the row is locked and the test decided: written whatever it holds (a requeue of a cancelled job)
+				this.table.overwrite(tx, job, recorded != null);
 				return true;
 			});
 		}
 		catch (SQLException ex) {
 			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.table.name + " failed",
 					ex);
+		}
+	}
+
+	@Override
+	public boolean deleteFinished(Object id) {
+		beforeRead();
+		String key = JobKeys.key(this.mapper, id);
+		try (Connection connection = this.connections.own()) {
+			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + this.table.name
+					+ " WHERE job_key = ? AND status IN ('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')")) {
+				statement.setString(1, key);
+				return statement.executeUpdate() > 0;
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Deleting job " + id + " from " + this.table.name + " failed", ex);
 		}
 	}
 
@@ -267,6 +285,14 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 	 * Before a read: commits waiting hand-overs and writes the RUNNING marks not written yet, so that a
 	 * read sees every update made before it.
 	 */
+	/** The recorded state of a job, read at once: for the queue's hand-overs, which must not wait on themselves. */
+	@Nullable Job recordedNow(Job job) {
+		String key = this.table.key(job);
+		List<Job> jobs = query("SELECT " + StateTable.COLUMNS + " FROM " + this.table.name + " WHERE job_key = ?",
+				(statement) -> statement.setString(1, key));
+		return jobs.isEmpty() ? null : jobs.get(0);
+	}
+
 	private void beforeRead() {
 		for (HandOvers handOvers : this.handOversBeforeRead) {
 			handOvers.commitBeforeRead();

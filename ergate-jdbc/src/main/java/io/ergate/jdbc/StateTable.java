@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 import io.ergate.Job;
 import io.ergate.JobStatus;
@@ -47,31 +48,50 @@ final class StateTable {
 	/** Locks a job's row and reads what a fenced write decides on. */
 	final String selectForUpdate;
 
+	/** Locks a job's row and reads all of it. */
+	final String selectAllForUpdate;
+
+	/** Writes every attribute of a job's existing row, whatever its state; {@code %s}: the JSON parameters. */
+	private final String overwrite;
+
 	StateTable(Connections connections, JdbcOptions options) {
 		this.connections = connections;
 		this.mapper = options.jsonMapper();
 		this.name = options.table("job");
 		this.postgresUpsert = postgresUpsert(null);
 		this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + " " + postgresUpsert("c");
-		// MariaDB/MySQL evaluate assignments left to right: steps_completed goes last
+		// MariaDB/MySQL evaluate assignments left to right: the columns the test reads go last, status
+		// after steps_completed (which the test only finds unchanged or equal to the new value)
 		StringBuilder update = new StringBuilder();
-		for (String column : new String[] { "id", "workflow_name", "step_name", "status", "percent_completed",
+		for (String column : new String[] { "id", "workflow_name", "step_name", "percent_completed",
 				"initial_input_value", "last_return_value", "exception_traceback", "user_context",
-				"requested_start_time", "metadata", "updated_at", "steps_completed" }) {
+				"requested_start_time", "metadata", "updated_at", "steps_completed", "status" }) {
 			update.append((update.length() > 0) ? ", " : "").append(column)
-				.append(" = IF(steps_completed <= VALUES(steps_completed), VALUES(").append(column)
-				.append("), ").append(column).append(')');
+				.append(" = IF(steps_completed <= VALUES(steps_completed) AND ").append(NOT_CANCELLING)
+				.append(", VALUES(").append(column).append("), ").append(column).append(')');
 		}
 		this.mariadbUpsert = "INSERT INTO " + this.name + " (" + COLUMNS + ") VALUES ("
 				+ values(JdbcDialect.MARIADB) + ") ON DUPLICATE KEY UPDATE " + update;
-		this.selectForUpdate = "SELECT workflow_name, status, steps_completed FROM " + this.name
+		this.selectForUpdate = "SELECT workflow_name, status, steps_completed, metadata FROM " + this.name
 				+ " WHERE job_key = ? FOR UPDATE";
 		this.insert = "INSERT INTO " + this.name + " (" + COLUMNS + ") VALUES (" + values(JdbcDialect.H2) + ")";
 		this.updateIfNotBehind = "UPDATE " + this.name + " SET id = ?, workflow_name = ?, step_name = ?, "
 				+ "status = ?, steps_completed = ?, percent_completed = ?, initial_input_value = ?, "
 				+ "last_return_value = ?, exception_traceback = ?, user_context = ?, requested_start_time = ?, "
-				+ "metadata = ?, updated_at = ? WHERE job_key = ? AND steps_completed <= ?";
+				+ "metadata = ?, updated_at = ? WHERE job_key = ? AND " + NOT_CANCELLING + " AND steps_completed <= ?";
+		this.selectAllForUpdate = "SELECT " + COLUMNS + " FROM " + this.name + " WHERE job_key = ? FOR UPDATE";
+		this.overwrite = "UPDATE " + this.name + " SET id = %s, workflow_name = ?, step_name = ?, "
+				+ "status = ?, steps_completed = ?, percent_completed = ?, initial_input_value = %s, "
+				+ "last_return_value = %s, exception_traceback = ?, user_context = %s, requested_start_time = ?, "
+				+ "metadata = %s, updated_at = ? WHERE job_key = ?";
 	}
+
+	/**
+	 * The engine's writes never land on a job being cancelled: H2 and MariaDB leave such a row alone
+	 * (their hand-overs record the cancel after reading the row locked); PostgreSQL's one-statement
+	 * hand-over applies the whole rule in its upsert.
+	 */
+	private static final String NOT_CANCELLING = "status NOT IN ('CANCELLING', 'CANCELLED')";
 
 	/** The 15 placeholders of a row, JSON columns cast as the dialect needs. */
 	private static String values(JdbcDialect dialect) {
@@ -85,15 +105,66 @@ final class StateTable {
 	 * yields a row). Its parameters bind with {@link #bindPostgresUpsert}.
 	 */
 	String postgresUpsert(@Nullable String from) {
+		return postgresUpsert(from, false);
+	}
+
+	/**
+	 * The PostgreSQL upsert, applying the cancel rule: nothing lands on a CANCELLED row, a RUNNING mark
+	 * does not land on a CANCELLING one, and a non-final state landing on a CANCELLING row is written
+	 * CANCELLED (a final one as it is). With {@code returning} the statement yields the status written.
+	 */
+	String postgresUpsert(@Nullable String from, boolean returning) {
 		return "INSERT INTO " + this.name + " AS t (" + COLUMNS + ") SELECT " + values(JdbcDialect.POSTGRESQL)
 				+ ((from != null) ? " FROM " + from : "")
 				+ " ON CONFLICT (job_key) DO UPDATE SET id = EXCLUDED.id, workflow_name = EXCLUDED.workflow_name, "
-				+ "step_name = EXCLUDED.step_name, status = EXCLUDED.status, "
+				+ "step_name = EXCLUDED.step_name, status = CASE WHEN t.status = 'CANCELLING' AND EXCLUDED.status IN "
+				+ "('QUEUED', 'SCHEDULED', 'PENDING') THEN 'CANCELLED' ELSE EXCLUDED.status END, "
 				+ "steps_completed = EXCLUDED.steps_completed, percent_completed = EXCLUDED.percent_completed, "
 				+ "initial_input_value = EXCLUDED.initial_input_value, last_return_value = EXCLUDED.last_return_value, "
 				+ "exception_traceback = EXCLUDED.exception_traceback, user_context = EXCLUDED.user_context, "
 				+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
-				+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed";
+				+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed "
+				+ "AND t.status <> 'CANCELLED' AND (t.status <> 'CANCELLING' OR EXCLUDED.status <> 'RUNNING')"
+				+ (returning ? " RETURNING status" : "");
+	}
+
+	/**
+	 * Writes a job's row whatever its recorded state (inserting it when there is none): for writes
+	 * whose caller has locked the row and decided, such as fenced writes, cancels and requeues.
+	 */
+	void overwrite(Connection connection, Job job, boolean exists) throws SQLException {
+		JdbcDialect dialect = this.connections.dialect(connection);
+		if (!exists) {
+			upsert(connection, job);
+			return;
+		}
+		String json = dialect.jsonParameter();
+		String sql = String.format(this.overwrite, json, json, json, json, json);
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			int index = bindAttributes(statement, dialect, 1, job);
+			dialect.setInstant(statement, index++, this.clock.instant());
+			statement.setString(index, key(job));
+			statement.executeUpdate();
+		}
+	}
+
+	/** Reads a job's row, locked until the transaction ends; null when there is none. */
+	@Nullable Job readForUpdate(Connection connection, String key) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(this.selectAllForUpdate)) {
+			statement.setString(1, key);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? read(rows, this.connections.dialect(connection)) : null;
+			}
+		}
+	}
+
+	/** Reads the metadata column of a row as a map (empty when null). */
+	Map<String, String> metadata(@Nullable String json) {
+		if (json == null) {
+			return Map.of();
+		}
+		return this.mapper.readValue(json, new tools.jackson.core.type.TypeReference<Map<String, String>>() {
+		});
 	}
 
 	/** Binds the parameters of {@link #postgresUpsert} from the given index; returns the next index. */

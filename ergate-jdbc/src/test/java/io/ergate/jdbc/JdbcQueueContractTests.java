@@ -13,15 +13,16 @@ import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobQueue;
 import io.ergate.QueryableStateStore;
+import io.ergate.contract.FailureHandlingContract;
 import io.ergate.contract.JobQueueContract;
 import io.ergate.contract.QueueBackend;
 import org.junit.jupiter.api.Nested;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The shared queue contract on the JDBC queue: PostgreSQL, H2 and MariaDB with the JDBC store on the
- * same database (hand-overs in one transaction), and PostgreSQL with a store elsewhere (fenced
- * hand-overs).
+ * The shared queue and failure-handling contracts on the JDBC queue: PostgreSQL, H2 and MariaDB with
+ * the JDBC store on the same database (hand-overs in one transaction), and PostgreSQL with a store
+ * elsewhere (fenced hand-overs).
  */
 class JdbcQueueContractTests {
 
@@ -61,6 +62,46 @@ class JdbcQueueContractTests {
 		@Override
 		protected QueueBackend createBackend() {
 			return new JdbcBackend(TestDatabases.mariadbPool(6), "mdc", false);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnPostgres extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new JdbcBackend(TestDatabases.postgresPool(6), "pgf", false);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnPostgresWithAStoreElsewhere extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new JdbcBackend(TestDatabases.postgresPool(6), "pgfm", true);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnH2 extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new JdbcBackend(TestDatabases.h2Pool(6), "h2f", false);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnMariaDb extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new JdbcBackend(TestDatabases.mariadbPool(6), "mdf", false);
 		}
 
 	}
