@@ -16,16 +16,21 @@ import io.ergate.memory.InMemoryStateStore;
 import io.ergate.Job;
 import io.ergate.JobQueue;
 import io.ergate.QueryableStateStore;
+import io.ergate.contract.FailureHandlingContract;
 import io.ergate.contract.JobQueueContract;
+import io.ergate.jdbc.JdbcOptions;
+import io.ergate.jdbc.JdbcSchema;
+import io.ergate.jdbc.JdbcStateStore;
 import io.ergate.contract.QueueBackend;
 import org.junit.jupiter.api.Nested;
+import org.postgresql.ds.PGSimpleDataSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shared queue contract on RabbitMQ, classic and quorum queues, with a fencing store (the
- * in-memory one; the JDBC store fences the same way).
+ * The shared queue and failure-handling contracts on RabbitMQ, classic and quorum queues, with a
+ * fencing store: the in-memory one, and for failure handling also the JDBC store on PostgreSQL.
  */
 class RabbitQueueContractTests {
 
@@ -49,7 +54,55 @@ class RabbitQueueContractTests {
 
 	}
 
-	/** A queue of its own on the test broker, and a store in memory. */
+	@Nested
+	class FailuresOnAClassicQueue extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new RabbitBackend(RabbitJobQueue.QueueType.CLASSIC);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnAQuorumQueue extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new RabbitBackend(RabbitJobQueue.QueueType.QUORUM);
+		}
+
+	}
+
+	@Nested
+	class FailuresOnAClassicQueueWithAJdbcStore extends FailureHandlingContract {
+
+		@Override
+		protected QueueBackend createBackend() {
+			return new RabbitBackend(RabbitJobQueue.QueueType.CLASSIC, postgresStore());
+		}
+
+	}
+
+	/** A JdbcStateStore on the local PostgreSQL (ERGATE_TEST_POSTGRES_URL), in tables of its own. */
+	static JdbcStateStore postgresStore() {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(env("ERGATE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+		dataSource.setUser(env("ERGATE_TEST_POSTGRES_USER", "postgres"));
+		dataSource.setPassword(env("ERGATE_TEST_POSTGRES_PASSWORD", ""));
+		JdbcOptions options = JdbcOptions.builder()
+			.tablePrefix("t_rbf_" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_")
+			.build();
+		JdbcSchema.initialize(dataSource, options);
+		return new JdbcStateStore(dataSource, options);
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value != null && !value.isEmpty()) ? value : fallback;
+	}
+
+	/** A queue of its own on the test broker, and a store in memory (or the one given). */
 	static final class RabbitBackend implements QueueBackend {
 
 		private final TestBroker broker = TestBroker.get();
@@ -58,11 +111,16 @@ class RabbitQueueContractTests {
 
 		private final RabbitJobQueue queue;
 
-		private final InMemoryStateStore store = new InMemoryStateStore();
+		private final QueryableStateStore store;
 
 		private final List<String> deadLetters = new ArrayList<>();
 
 		RabbitBackend(RabbitJobQueue.QueueType type) {
+			this(type, new InMemoryStateStore());
+		}
+
+		RabbitBackend(RabbitJobQueue.QueueType type, QueryableStateStore store) {
+			this.store = store;
 			this.queue = RabbitJobQueue.builder(this.broker.connectionFactory())
 				.queue(this.queueName)
 				.queueType(type)
@@ -136,9 +194,17 @@ class RabbitQueueContractTests {
 		}
 
 		@Override
-		public void close() {
+		public void close() throws Exception {
 			this.queue.close();
 			this.broker.deleteQueues(this.queueName);
+			if (this.store instanceof JdbcStateStore jdbc) {
+				String prefix = jdbc.options().tablePrefix();
+				try (java.sql.Connection connection = jdbc.dataSource().getConnection();
+						java.sql.Statement statement = connection.createStatement()) {
+					statement.execute("DROP TABLE IF EXISTS " + prefix + "job, " + prefix + "queue, " + prefix
+							+ "dead_letter");
+				}
+			}
 		}
 
 	}
