@@ -32,7 +32,7 @@ import org.springframework.web.servlet.ModelAndView;
 final class OverviewController {
 
 	/** How many of each workflow's newest jobs the per-workflow chart counts at most. */
-	static final int WORKFLOW_SAMPLE = 10_000;
+	static final int WORKFLOW_SAMPLE = 1_000;
 
 	private final Ergate ergate;
 
@@ -57,6 +57,7 @@ final class OverviewController {
 		model.put("throughput", ThroughputChart.of(this.throughput.lastHour(), new Formats()));
 		model.put("queueType", this.ergate.queue().getClass().getName());
 		model.put("storeType", this.ergate.stateStore().getClass().getName());
+		model.put("workflowSample", WORKFLOW_SAMPLE);
 		return this.views.page("overview", "overview", request, model);
 	}
 
