@@ -4,10 +4,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpSession;
@@ -27,7 +25,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest(properties = "sample.demo-jobs.enabled=false") // a context of its own: SampleApplicationTests reads the demo jobs' log
 @AutoConfigureMockMvc
-@ExtendWith(OutputCaptureExtension.class) // as SampleApplicationTests: the console log goes to the capture whichever context starts first
 class SampleDashboardTests {
 
 	@Autowired
