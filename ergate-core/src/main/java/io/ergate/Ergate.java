@@ -2,12 +2,10 @@ package io.ergate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -39,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link ReliableJobQueue} it is acknowledged only once its successor is on the queue or its final
  * state is stored, so every step runs at least once.
  */
-public final class Ergate implements AutoCloseable {
+public final class Ergate implements JobOperations, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Ergate.class);
 
@@ -47,9 +45,7 @@ public final class Ergate implements AutoCloseable {
 
 	private final StateStore stateStore;
 
-	private final @Nullable ReliableJobQueue reliableQueue;
-
-	private final WorkflowRegistry registry = new WorkflowRegistry();
+	private final WorkflowRegistry registry;
 
 	private final StepBinder binder;
 
@@ -61,12 +57,7 @@ public final class Ergate implements AutoCloseable {
 
 	private final JobControl control;
 
-	private final RetryPolicy defaultRetry;
-
-	private final @Nullable Duration defaultStepTimeout;
-
 	private final Clock clock;
-
 
 	/**
 	 * Creates an application with the default settings.
@@ -80,25 +71,22 @@ public final class Ergate implements AutoCloseable {
 	private Ergate(Builder builder) {
 		this.queue = builder.queue;
 		this.stateStore = builder.stateStore;
-		this.reliableQueue = (this.queue instanceof ReliableJobQueue reliable) ? reliable : null;
 		this.clock = builder.clock;
+		this.registry = new WorkflowRegistry(builder.defaultRetry, builder.defaultStepTimeout);
 		ComponentFactory factory = (builder.componentFactory != null) ? builder.componentFactory
-				: Ergate::instantiate;
+				: WorkflowRegistry::instantiate;
 		this.binder = new StepBinder(new PayloadConverter(builder.jsonMapper), builder.parameterResolvers, factory);
 		this.delayer = new Delayer(this.queue, this.clock);
-		this.defaultRetry = builder.defaultRetry;
-		this.defaultStepTimeout = builder.defaultStepTimeout;
-		StepWatch watch = new StepWatch((this.stateStore instanceof FencingStateStore fencing) ? fencing::findById
-				: (this.stateStore instanceof QueryableStateStore queryable) ? queryable::findById : null,
-				builder.interruptOnCancel, builder.cancelCheckInterval, builder.stuckStepGrace);
+		StepWatch watch = StepWatch.of(this.stateStore, builder.interruptOnCancel, builder.cancelCheckInterval,
+				builder.stuckStepGrace);
 		this.runner = new JobRunner(this.registry, this.queue, this.stateStore, this.binder, builder.listeners,
 				builder.interceptors, this.delayer, this.clock,
 				// a plain queue cannot count deliveries: its jobs are not given back
-				(this.reliableQueue != null) ? builder.unknownWorkflowAttempts : 1, watch);
+				(this.queue instanceof ReliableJobQueue) ? builder.unknownWorkflowAttempts : 1, watch);
 		this.workers = new WorkerPool(this.queue, this.runner, this.clock, builder.backoffInitial, builder.backoffMax,
 				builder.poisonAttempts, builder.fatalErrorHandler);
 		this.control = new JobControl(this.queue, this.stateStore, this.registry, this.runner, this.delayer,
-				this.workers);
+				this.workers, this.clock);
 	}
 
 	/**
@@ -120,7 +108,7 @@ public final class Ergate implements AutoCloseable {
 	 * step parameter cannot be supplied
 	 */
 	public Ergate registerWorkflow(Workflow workflow) {
-		this.registry.register(workflow, this.binder, this.defaultRetry, this.defaultStepTimeout);
+		this.registry.register(workflow, this.binder);
 		logger.debug("Registered {}", workflow);
 		return this;
 	}
@@ -169,24 +157,7 @@ public final class Ergate implements AutoCloseable {
 	 * @throws UnknownWorkflowException when no workflow of the job's name is registered
 	 */
 	public Job submit(Job job) {
-		if (this.registry.get(job.workflowName()) == null) {
-			throw new UnknownWorkflowException(job.workflowName(), this.registry.names());
-		}
-		Job.Builder builder = job.toBuilder();
-		if (job.id() == null) {
-			builder.id(UUID.randomUUID().toString());
-		}
-		Instant startTime = job.requestedStartTime();
-		boolean later = startTime != null && this.clock.instant().isBefore(startTime);
-		builder.status(later ? JobStatus.SCHEDULED : JobStatus.QUEUED);
-		Job submitted = builder.build();
-		if (this.reliableQueue != null) {
-			this.reliableQueue.submit(submitted, this.stateStore);
-			return submitted;
-		}
-		this.stateStore.update(submitted);
-		this.delayer.putOrHold(submitted);
-		return submitted;
+		return this.control.submit(job);
 	}
 
 	/**
@@ -201,68 +172,27 @@ public final class Ergate implements AutoCloseable {
 		return submit(Job.builder(workflowName).initialInputValue(initialInputValue).userContext(userContext).build());
 	}
 
-	/**
-	 * Cancels a job. A {@link JobStatus#QUEUED} or {@link JobStatus#SCHEDULED} job becomes
-	 * {@link JobStatus#CANCELLED} and runs no further step; a job whose step is running becomes
-	 * {@link JobStatus#CANCELLING}: the step can see it ({@link StepContext#cancelRequested()}), and when
-	 * it ends the job is {@code CANCELLED} if more steps would run, else it ends as the step made it end.
-	 * Works across nodes: the request is recorded in the store, which every worker checks. A job in a
-	 * final status is left as it is (the answer shows its status).
-	 * @param id the job's id
-	 * @return the job's state after the request; empty when the store has no such job
-	 * @throws UnsupportedOperationException when the store is not a {@link FencingStateStore}, which a
-	 * cancel needs to be recorded atomically
-	 */
+	@Override
 	public Optional<Job> cancel(Object id) {
 		return this.control.cancel(id);
 	}
 
-	/**
-	 * Runs a {@link JobStatus#FAILED}, {@link JobStatus#ABORTED} or {@link JobStatus#CANCELLED} job
-	 * again, from the step where it stopped, with that step's input: it is recorded
-	 * {@link JobStatus#QUEUED} (its attempts counted from 1 again) and put on the queue.
-	 * @param id the job's id
-	 * @return the job as requeued; empty when the store has no such job
-	 * @throws IllegalStateException when the job is in another status
-	 * @throws UnsupportedOperationException when the store is not a {@link FencingStateStore}
-	 */
+	@Override
 	public Optional<Job> retry(Object id) {
 		return this.control.retry(id);
 	}
 
-	/**
-	 * Runs again, as {@link #retry(Object)} does, every job of a workflow in a status.
-	 * @param workflowName the workflow
-	 * @param status {@link JobStatus#FAILED}, {@link JobStatus#ABORTED} or {@link JobStatus#CANCELLED}
-	 * @return how many jobs were requeued
-	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore} and a
-	 * {@link FencingStateStore}
-	 */
+	@Override
 	public int retryAll(String workflowName, JobStatus status) {
 		return this.control.retryAll(workflowName, status);
 	}
 
-	/**
-	 * Deletes the recorded state of a job in a final status.
-	 * @param id the job's id
-	 * @return {@code true} when deleted; {@code false} when the store has no such job
-	 * @throws IllegalStateException when the job is not in a final status
-	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore} that
-	 * can delete
-	 */
+	@Override
 	public boolean delete(Object id) {
 		return this.control.delete(id);
 	}
 
-	/**
-	 * Returns a page of recorded jobs, most recently created first.
-	 * @param workflowName only jobs of this workflow, or {@code null} for all
-	 * @param status only jobs in this status, or {@code null} for all
-	 * @param offset how many matching jobs to skip
-	 * @param limit the most jobs to return
-	 * @return the jobs
-	 * @throws UnsupportedOperationException when the store is not a {@link QueryableStateStore}
-	 */
+	@Override
 	public List<Job> jobs(@Nullable String workflowName, @Nullable JobStatus status, int offset, int limit) {
 		return this.control.jobs(workflowName, status, offset, limit);
 	}
@@ -326,15 +256,6 @@ public final class Ergate implements AutoCloseable {
 	 */
 	public WorkerStatus status() {
 		return this.workers.status();
-	}
-
-	private static <T> T instantiate(Class<T> type) {
-		try {
-			return type.getDeclaredConstructor().newInstance();
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("cannot call the no-arg constructor of " + type.getName(), ex);
-		}
 	}
 
 	/**

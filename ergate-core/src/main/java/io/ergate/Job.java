@@ -111,20 +111,8 @@ public final class Job {
 			@Nullable Object lastReturnValue, @Nullable String exceptionTraceback) {
 		Job next = new Job(this, stepName, status, stepsCompleted, percentCompleted, lastReturnValue,
 				exceptionTraceback);
-		return this.metadata.containsKey(ATTEMPT) ? next.toBuilder().metadata(ATTEMPT, null)
-			.metadata(MAX_ATTEMPTS, null)
-			.metadata(LAST_ERROR, null)
-			.build() : next;
+		return this.metadata.containsKey(Attempts.ATTEMPT) ? Attempts.cleared(next.toBuilder()).build() : next;
 	}
-
-	/** The metadata key of {@link #attempt()}. */
-	static final String ATTEMPT = "attempt";
-
-	/** The metadata key of the most runs the current step may have, written with a retry. */
-	static final String MAX_ATTEMPTS = "max_attempts";
-
-	/** The metadata key of the last failed attempt's error ({@code toString()} of the exception). */
-	static final String LAST_ERROR = "last_error";
 
 	/**
 	 * Returns which run of its current step this state is for: 1 for the first, 2 after one retry, and
@@ -134,16 +122,7 @@ public final class Job {
 	 * @return 1 or more
 	 */
 	public int attempt() {
-		String attempt = this.metadata.get(ATTEMPT);
-		if (attempt == null) {
-			return 1;
-		}
-		try {
-			return Math.max(1, Integer.parseInt(attempt));
-		}
-		catch (NumberFormatException ex) {
-			return 1;
-		}
+		return Attempts.of(this.metadata);
 	}
 
 	/**

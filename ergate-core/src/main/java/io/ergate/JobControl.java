@@ -1,16 +1,19 @@
 package io.ergate;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acts on jobs from outside their steps: cancels them, runs finished ones again, deletes and lists
- * them. Each change is a compare-and-set on the job's recorded state (a {@link FencingStateStore}), or
+ * Acts on jobs from outside their steps: submits them, cancels them, runs finished ones again,
+ * deletes and lists them. Each change is a compare-and-set on the job's recorded state (a {@link FencingStateStore}), or
  * one transaction of a queue that hands over atomically with its store.
  */
 final class JobControl {
@@ -32,8 +35,11 @@ final class JobControl {
 	/** The queue, when it makes these changes itself in one transaction with the store; else null. */
 	private final @Nullable ReliableJobQueue atomicQueue;
 
+	private final Clock clock;
+
 	JobControl(JobQueue queue, StateStore stateStore, WorkflowRegistry registry, JobRunner runner, Delayer delayer,
-			WorkerPool workers) {
+			WorkerPool workers, Clock clock) {
+		this.clock = clock;
 		this.queue = queue;
 		this.stateStore = stateStore;
 		this.registry = registry;
@@ -42,6 +48,27 @@ final class JobControl {
 		this.workers = workers;
 		this.atomicQueue = (queue instanceof ReliableJobQueue reliable && reliable.handsOverAtomically(stateStore))
 				? reliable : null;
+	}
+
+	Job submit(Job job) {
+		if (this.registry.get(job.workflowName()) == null) {
+			throw new UnknownWorkflowException(job.workflowName(), this.registry.names());
+		}
+		Job.Builder builder = job.toBuilder();
+		if (job.id() == null) {
+			builder.id(UUID.randomUUID().toString());
+		}
+		Instant startTime = job.requestedStartTime();
+		boolean later = startTime != null && this.clock.instant().isBefore(startTime);
+		builder.status(later ? JobStatus.SCHEDULED : JobStatus.QUEUED);
+		Job submitted = builder.build();
+		if (this.queue instanceof ReliableJobQueue reliable) {
+			reliable.submit(submitted, this.stateStore);
+			return submitted;
+		}
+		this.stateStore.update(submitted);
+		this.delayer.putOrHold(submitted);
+		return submitted;
 	}
 
 	Optional<Job> cancel(Object id) {
@@ -57,7 +84,7 @@ final class JobControl {
 			if (job.status() == JobStatus.CANCELLED) {
 				logger.info("Job {} (workflow {}) was cancelled before step {} ran", id, job.workflowName(),
 						job.stepName());
-				this.runner.notifyListeners(new StepResult(job, String.valueOf(job.stepName()), StepOutcome.CANCELLED,
+				this.runner.handOn.notifyListeners(new StepResult(job, stepToRun(job), StepOutcome.CANCELLED,
 						Duration.ZERO, null));
 			}
 			else if (job.status() == JobStatus.CANCELLING) {
@@ -67,6 +94,16 @@ final class JobControl {
 			}
 		});
 		return after;
+	}
+
+	/** The step a job would run next: its step_name, or the one its steps_completed points at. */
+	private String stepToRun(Job job) {
+		if (job.stepName() != null) {
+			return job.stepName();
+		}
+		RegisteredWorkflow workflow = this.registry.get(job.workflowName());
+		return (workflow != null && job.stepsCompleted() < workflow.size()) ? workflow.stepName(job.stepsCompleted())
+				: String.valueOf(job.stepName());
 	}
 
 	private static Optional<Job> cancelInStore(FencingStateStore store, Object id) {
@@ -116,14 +153,10 @@ final class JobControl {
 			if (this.registry.get(recorded.workflowName()) == null) {
 				throw new UnknownWorkflowException(recorded.workflowName(), this.registry.names());
 			}
-			Job requeued = recorded.toBuilder()
+			Job requeued = Attempts.cleared(recorded.toBuilder()
 				.status(JobStatus.QUEUED)
 				.exceptionTraceback(null)
-				.requestedStartTime(null)
-				.metadata(Job.ATTEMPT, null)
-				.metadata(Job.MAX_ATTEMPTS, null)
-				.metadata(Job.LAST_ERROR, null)
-				.build();
+				.requestedStartTime(null)).build();
 			if (this.atomicQueue != null) {
 				if (this.atomicQueue.requeue(requeued, status, this.stateStore)) {
 					return requeued(requeued, status);

@@ -44,8 +44,6 @@ final class JobRunner {
 
 	private final StepBinder binder;
 
-	private final JobListener[] listeners;
-
 	private final StepInterceptor[] interceptors;
 
 	private final Delayer delayer;
@@ -54,10 +52,9 @@ final class JobRunner {
 
 	private final int unknownWorkflowAttempts;
 
-	/**
-	 * The store's fenced writes (which also keep a cancelled job from running on), unless the queue
-	 * hands over in one transaction with the store, which then applies those rules itself; else null.
-	 */
+	/** How a step's new state is written and handed on. */
+	final HandOn handOn;
+
 	private final @Nullable FencingStateStore fencing;
 
 	/** Whether the queue may deliver a job again after its worker died or gave it back. */
@@ -72,11 +69,10 @@ final class JobRunner {
 		this.queue = queue;
 		this.stateStore = stateStore;
 		this.redelivers = queue instanceof ReliableJobQueue;
-		this.fencing = (stateStore instanceof FencingStateStore fenced && !(queue instanceof ReliableJobQueue reliable
-				&& reliable.handsOverAtomically(stateStore))) ? fenced : null;
+		this.handOn = new HandOn(queue, stateStore, listeners);
+		this.fencing = this.handOn.fencing;
 		this.watch = watch;
 		this.binder = binder;
-		this.listeners = listeners.toArray(new JobListener[0]);
 		this.interceptors = interceptors.toArray(new StepInterceptor[0]);
 		this.delayer = delayer;
 		this.clock = clock;
@@ -121,22 +117,15 @@ final class JobRunner {
 				this.stateStore.update(running);
 			}
 			catch (JobCancelledException ex) {
-				cancelled(delivery, ex.job(), stepName);
+				this.handOn.cancelled(delivery, ex.job(), stepName);
 				return;
 			}
 		}
 		else if (!this.fencing.claim(running, !this.redelivers || delivery.deliveryCount() > 1)) {
-			superseded(delivery, running, job.stepsCompleted(), job.attempt());
+			this.handOn.superseded(delivery, running, job.stepsCompleted(), job.attempt());
 			return;
 		}
-		for (JobListener listener : this.listeners) {
-			try {
-				listener.onJobRunStart(running);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Job listener {} failed on start of job {}", listener, running.id(), ex);
-			}
-		}
+		this.handOn.started(running);
 		Object value = null;
 		Throwable thrown = null;
 		if (MDC_ENABLED) {
@@ -177,6 +166,14 @@ final class JobRunner {
 			}
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - run.startedNanos);
+		if (run.cancelRequested && thrown != null && StepOutcome.of(thrown) == StepOutcome.FAILED) {
+			// the step stopped because of the cancel (interrupted, say): the job is cancelled, not failed
+			Job cancelled = running.stopped(JobStatus.CANCELLED, stepName, "Cancelled while step \"" + stepName
+					+ "\" ran, which then ended with: " + thrown);
+			this.handOn.handOn(delivery, new StepResult(cancelled, stepName, StepOutcome.CANCELLED, duration, null),
+					running);
+			return;
+		}
 		if (run.timedOut && timeout != null) {
 			StepTimeoutException timedOut = new StepTimeoutException(workflow.name(), stepName, timeout);
 			if (thrown != null) {
@@ -245,7 +242,7 @@ final class JobRunner {
 				Job aborted = running.stopped(JobStatus.ABORTED, stepName, "AbortJob: " + reason);
 				logger.info("Job {} (workflow {}) aborted at step {}: {}", running.id(), running.workflowName(), stepName,
 						reason);
-				handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null), running);
+				this.handOn.handOn(delivery, new StepResult(aborted, stepName, StepOutcome.ABORT, duration, null), running);
 				return;
 			}
 			default -> {
@@ -265,7 +262,7 @@ final class JobRunner {
 			next = running.afterStep(workflow.stepName(target), JobStatus.QUEUED, stepsCompleted, percent, value,
 					null);
 		}
-		handOn(delivery, new StepResult(next, stepName, outcome, duration, null), running);
+		this.handOn.handOn(delivery, new StepResult(next, stepName, outcome, duration, null), running);
 	}
 
 	private void failStep(JobDelivery delivery, Job running, String stepName, Duration duration, Throwable error) {
@@ -283,10 +280,8 @@ final class JobRunner {
 				.status(JobStatus.SCHEDULED)
 				.requestedStartTime(this.clock.instant().plus(delay))
 				.exceptionTraceback(traceback(error))
-				.metadata(Job.ATTEMPT, Integer.toString(attempt + 1))
-				.metadata(Job.MAX_ATTEMPTS, Integer.toString(policy.attempts()))
-				.metadata(Job.LAST_ERROR, shortError(error))
 				.build();
+			retry = Attempts.set(retry.toBuilder(), attempt + 1, policy.attempts(), error).build();
 			logger.info("Job {} (workflow {}) attempt {} of {} at step {} failed: {}; it runs again in {} ms",
 					running.id(), running.workflowName(), attempt, policy.attempts(), stepName, error.toString(),
 					delay.toMillis());
@@ -294,36 +289,27 @@ final class JobRunner {
 			StepResult result = new StepResult(retry, stepName, timedOut ? StepOutcome.TIMEOUT : StepOutcome.RETRY,
 					duration, error);
 			if (this.queue.supportsDelayedDelivery()) {
-				handOn(delivery, result, running);
+				this.handOn.handOn(delivery, result, running);
 			}
-			else if (record(retry)) {
+			else if (this.handOn.record(retry)) {
 				delivery.acknowledge();
 				this.delayer.putOrHold(retry);
-				notifyListeners(result);
+				this.handOn.notifyListeners(result);
 			}
 			else {
-				superseded(delivery, retry, running.stepsCompleted(), attempt);
+				this.handOn.superseded(delivery, retry, running.stepsCompleted(), attempt);
 			}
 			return;
 		}
 		Job failed = running.stopped(JobStatus.FAILED, stepName, traceback(error));
 		if (attempt > 1 || policy.attempts() > 1) {
-			failed = failed.toBuilder()
-				.metadata(Job.ATTEMPT, Integer.toString(attempt))
-				.metadata(Job.MAX_ATTEMPTS, Integer.toString(policy.attempts()))
-				.metadata(Job.LAST_ERROR, shortError(error))
-				.build();
+			failed = Attempts.set(failed.toBuilder(), attempt, policy.attempts(), error).build();
 		}
 		logger.warn("Job {} (workflow {}) failed at step {}{}: {}", running.id(), running.workflowName(), stepName,
 				(attempt > 1) ? " after " + attempt + " attempts" : "", error.toString());
 		logger.debug("Job {} failed at step {}", running.id(), stepName, error);
-		handOn(delivery, new StepResult(failed, stepName, timedOut ? StepOutcome.TIMEOUT : StepOutcome.FAILED,
+		this.handOn.handOn(delivery, new StepResult(failed, stepName, timedOut ? StepOutcome.TIMEOUT : StepOutcome.FAILED,
 				duration, error), running);
-	}
-
-	private static String shortError(Throwable error) {
-		String text = error.toString();
-		return (text.length() <= 500) ? text : text.substring(0, 497) + "...";
 	}
 
 	/**
@@ -344,11 +330,11 @@ final class JobRunner {
 		if (delivery.deadLetter(reason)) {
 			logger.warn("Job {} cannot run: {}. It was moved to the queue's dead letters", job.id(), reason);
 			this.stateStore.update(failed);
-			notifyListeners(result);
+			this.handOn.notifyListeners(result);
 			return;
 		}
 		logger.warn("Job {} cannot run: {}", job.id(), reason);
-		handOn(delivery, result, job);
+		this.handOn.handOn(delivery, result, job);
 	}
 
 	/**
@@ -366,123 +352,19 @@ final class JobRunner {
 				+ "The job was: {}", job.id(), job.workflowName(), job.stepName(), reason, job);
 	}
 
-	private void handOn(JobDelivery delivery, StepResult result, Job from) {
-		if (complete(delivery, result.job(), from)) {
-			notifyListeners(result);
-		}
-	}
-
-	/** Completes a delivery with the job's new state; false when the store refused it (superseded, cancelled). */
-	private boolean complete(JobDelivery delivery, Job newState, Job from) {
-		try {
-			if (this.fencing == null) {
-				delivery.complete(newState, this.stateStore);
-				return true;
-			}
-			delivery.complete(newState, new FencedHandOver(this.fencing, from.stepsCompleted(), from.attempt()));
-			return true;
-		}
-		catch (StaleHandOver ex) {
-			superseded(delivery, newState, from.stepsCompleted(), from.attempt());
-			return false;
-		}
-		catch (JobCancelledException ex) {
-			// the queue recorded the cancel with the hand-over, and settled the delivery
-			notifyListeners(new StepResult(ex.job(), String.valueOf(from.stepName()), StepOutcome.CANCELLED,
-					Duration.ZERO, null));
-			logger.info("Job {} (workflow {}) was cancelled at step {}", from.id(), from.workflowName(),
-					from.stepName());
-			return false;
-		}
-	}
-
-	/** Records a state outside a hand-over; false when the store refused it (superseded, cancelled). */
-	private boolean record(Job job) {
-		if (this.fencing == null) {
-			this.stateStore.update(job);
-			return true;
-		}
-		return this.fencing.handOver(job, job.stepsCompleted(), job.attempt() - 1);
-	}
-
-	/**
-	 * The store refused this delivery's state: a step delivered again after another delivery handed it
-	 * over (its worker died between putting the successor and acknowledging), or a job being cancelled.
-	 * A cancelled job is recorded {@link JobStatus#CANCELLED}, at the state the step led to. A repeated
-	 * run is dropped, so that the rest of the job does not run twice; when the recorded state is that
-	 * hand-over and nobody has started it, its successor may not have been put before the worker died:
-	 * it is put again (a copy is refused when claimed).
-	 */
-	private void superseded(JobDelivery delivery, Job job, int fromStepsCompleted, int fromAttempt) {
-		FencingStateStore fencing = this.fencing;
-		Job recorded = (fencing != null) ? fencing.findById(job.id()).orElse(null) : null;
-		if (recorded != null && fencing != null && recorded.status() == JobStatus.CANCELLING) {
-			Job cancelled = (job.status() == JobStatus.RUNNING ? recorded : job).withStatus(JobStatus.CANCELLED,
-					job.stepName());
-			if (fencing.updateIf(cancelled, (current) -> current.status() == JobStatus.CANCELLING)) {
-				cancelled(delivery, cancelled, String.valueOf(job.stepName()));
-				return;
-			}
-			recorded = fencing.findById(job.id()).orElse(null);
-		}
-		if (recorded != null && recorded.status() == JobStatus.CANCELLED) {
-			logger.info("Job {} was cancelled: its step {} is not run on", job.id(), job.stepName());
-		}
-		else if (recorded != null && delivery.deliveryCount() > 1 && !recorded.status().isFinal()
-				&& recorded.status() != JobStatus.RUNNING && recorded.stepsCompleted() <= fromStepsCompleted + 1
-				&& recorded.stepsCompleted() >= fromStepsCompleted) {
-			this.queue.put(recorded);
-			logger.info("Job {} step {} was delivered again after its hand-over was recorded; its next state is put "
-					+ "on the queue again in case it was lost, and this delivery is dropped", job.id(), job.stepName());
-		}
-		else {
-			logger.info("Job {} step {} was delivered again, but another delivery has handed it over already (state "
-					+ "recorded: {} at {} steps, attempt {}): this delivery is dropped", job.id(), job.stepName(),
-					(recorded != null) ? recorded.status() : "none", (recorded != null) ? recorded.stepsCompleted() : 0,
-					(recorded != null) ? recorded.attempt() : 0);
-		}
-		delivery.acknowledge();
-	}
-
-	/** A job recorded CANCELLED at one of its steps (the delivery is settled or settles here). */
-	private void cancelled(JobDelivery delivery, Job cancelled, String stepName) {
-		delivery.acknowledge();
-		logger.info("Job {} (workflow {}) was cancelled at step {}", cancelled.id(), cancelled.workflowName(),
-				stepName);
-		notifyListeners(new StepResult(cancelled, stepName, StepOutcome.CANCELLED, Duration.ZERO, null));
-	}
-
-	void notifyListeners(StepResult result) {
-		boolean failed = result.job().status() == JobStatus.FAILED;
-		for (JobListener listener : this.listeners) {
-			try {
-				if (failed) {
-					listener.onJobRunFailure(result);
-				}
-				else {
-					listener.onJobRunEnd(result);
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Job listener {} failed after step {} of job {}", listener, result.stepName(),
-						result.job().id(), ex);
-			}
-		}
-	}
-
 	private void schedule(JobDelivery delivery, Job job, Instant startTime) {
 		Job scheduled = (job.status() == JobStatus.SCHEDULED) ? job : job.withStatus(JobStatus.SCHEDULED,
 				job.stepName());
 		logger.debug("Job {} is scheduled for {}", job.id(), startTime);
 		if (this.queue.supportsDelayedDelivery()) {
-			complete(delivery, scheduled, job);
+			this.handOn.complete(delivery, scheduled, job);
 		}
-		else if (record(scheduled)) {
+		else if (this.handOn.record(scheduled)) {
 			delivery.acknowledge();
 			this.delayer.putOrHold(scheduled);
 		}
 		else {
-			superseded(delivery, scheduled, job.stepsCompleted(), job.attempt());
+			this.handOn.superseded(delivery, scheduled, job.stepsCompleted(), job.attempt());
 		}
 	}
 
@@ -490,32 +372,6 @@ final class JobRunner {
 		StringWriter writer = new StringWriter();
 		error.printStackTrace(new PrintWriter(writer));
 		return writer.toString();
-	}
-
-	/** The fenced writes of one hand-over, as the store a delivery completes with. */
-	private record FencedHandOver(FencingStateStore store, int fromStepsCompleted, int fromAttempt)
-			implements StateStore {
-
-		@Override
-		public void update(Job job) {
-			if (!this.store.handOver(job, this.fromStepsCompleted, this.fromAttempt)) {
-				throw StaleHandOver.INSTANCE;
-			}
-		}
-
-	}
-
-	/** Thrown through a delivery's complete when the store refused its hand-over. */
-	static final class StaleHandOver extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		static final StaleHandOver INSTANCE = new StaleHandOver();
-
-		private StaleHandOver() {
-			super("The store has moved past this step: another delivery handed it over", null, false, false);
-		}
-
 	}
 
 	/**

@@ -50,6 +50,13 @@ final class StepWatch {
 		this.stuckGrace = stuckGrace;
 	}
 
+	/** A watch reading cancel requests from the store when it can be read. */
+	static StepWatch of(StateStore store, boolean interruptOnCancel, Duration checkInterval, Duration stuckGrace) {
+		return new StepWatch((store instanceof FencingStateStore fencing) ? fencing::findById
+				: (store instanceof QueryableStateStore queryable) ? queryable::findById : null, interruptOnCancel,
+				checkInterval, stuckGrace);
+	}
+
 	/** Whether a step without a timeout can be interrupted (on cancel). */
 	boolean interruptsOnCancel() {
 		return this.interruptOnCancel && this.recorded != null;

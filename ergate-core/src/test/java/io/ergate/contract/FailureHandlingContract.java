@@ -43,6 +43,8 @@ public abstract class FailureHandlingContract {
 
 	private static final String CANCELLABLE_LAST = "contract_cancellable_last";
 
+	private static final String INTERRUPTIBLE = "contract_interruptible";
+
 	private static final Duration RETRY_DELAY = Duration.ofMillis(300);
 
 	/** Failures each job's flaky step still has to throw, by job id; absent: none. */
@@ -214,7 +216,7 @@ public abstract class FailureHandlingContract {
 	@Test
 	void aStepInterruptedByItsCancelLeavesTheJobCancelled() {
 		Ergate engine = engine(true);
-		Job job = submit(engine, TIMING_OUT, 0, -30_000);
+		Job job = submit(engine, INTERRUPTIBLE, 0, 30_000);
 		engine.start(1);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.runs.containsKey(job.id() + "/sleepy"));
 		Instant cancelled = Instant.now();
@@ -222,6 +224,9 @@ public abstract class FailureHandlingContract {
 		awaitStatus(job, JobStatus.CANCELLED);
 		assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(10));
 		assertThat(state(job).stepName()).isEqualTo("sleepy");
+		assertThat(state(job).exceptionTraceback()).contains("InterruptedException");
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.runs.get(job.id() + "/after")).isNull());
 	}
 
 	@Test
@@ -319,6 +324,15 @@ public abstract class FailureHandlingContract {
 				return 0;
 			}, StepOption.timeout(Duration.ofMillis(300)), RetryPolicy.maxAttempts(2)
 				.backoff(Duration.ofMillis(100), 1.0, Duration.ofMillis(100)))
+			.build());
+		// no timeout, no retry: the interrupt of a cancel alone ends its step
+		engine.registerWorkflow(Workflow.builder(INTERRUPTIBLE)
+			.step("sleepy", (step) -> {
+				ran(step.job(), "sleepy");
+				Thread.sleep(step.input(Integer.class));
+				return 0;
+			})
+			.step("after", (step) -> ran(step.job(), "after"))
 			.build());
 		engine.registerWorkflow(Workflow.builder(CANCELLABLE)
 			.step("wait", (step) -> waitForCancel(step))

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.ergate.Ergate;
 import io.ergate.Job;
+import io.ergate.JobStatus;
 import io.ergate.JobValidationException;
 import io.ergate.QueryableStateStore;
 import io.ergate.StateStore;
@@ -22,12 +25,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The sample's HTTP API: submit a job, read a job's state, list the workflows.
+ * The sample's HTTP API: submit a job, read a job's state, list jobs, cancel a job or run a finished
+ * one again, list the workflows.
  */
 @RestController
 class JobsController {
@@ -114,6 +119,93 @@ class JobsController {
 					"No job with id \"" + id + "\" is known to the state store");
 			return ResponseEntity.of(problem).build();
 		});
+	}
+
+	/**
+	 * Lists recorded jobs, most recently created first.
+	 * @param workflow only jobs of this workflow, when given
+	 * @param status only jobs in this status, when given: a name such as {@code FAILED} (any case)
+	 * @param offset how many matching jobs to skip (default 0)
+	 * @param limit the most jobs to return, from 1 to 500 (default 20)
+	 * @return 200 with the jobs in the seed's JSON; 400 for a bad status, offset or limit; 501 when the
+	 * state store cannot be queried
+	 */
+	@GetMapping("/jobs")
+	ResponseEntity<?> jobs(@RequestParam(required = false) String workflow, @RequestParam(required = false) String status,
+			@RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "20") int limit) {
+		JobStatus wanted = null;
+		if (status != null && !status.isBlank()) {
+			for (JobStatus candidate : JobStatus.values()) {
+				if (candidate.name().equalsIgnoreCase(status.trim())) {
+					wanted = candidate;
+				}
+			}
+			if (wanted == null) {
+				return problem(HttpStatus.BAD_REQUEST, "status \"" + status + "\" is not a job status (known: "
+						+ String.join(", ", java.util.Arrays.stream(JobStatus.values()).map(Enum::name).toList()) + ")");
+			}
+		}
+		if (offset < 0 || limit < 1 || limit > 500) {
+			return problem(HttpStatus.BAD_REQUEST, "offset must be 0 or more and limit from 1 to 500, were " + offset
+					+ " and " + limit);
+		}
+		JobStatus filter = wanted;
+		return act(() -> ResponseEntity.ok(this.client.jobs((workflow == null || workflow.isBlank()) ? null : workflow,
+				filter, offset, limit)));
+	}
+
+	/**
+	 * Cancels a job: a waiting job is {@code CANCELLED} at once, a running one {@code CANCELLING} until its
+	 * step ends; a finished one is left as it is.
+	 * @param id the job's id
+	 * @return 200 with the job's state after the request; 404 for an unknown id; 501 when the state store
+	 * cannot record a cancel
+	 */
+	@PostMapping("/jobs/{id}/cancel")
+	ResponseEntity<?> cancel(@PathVariable String id) {
+		return act(() -> found(id, this.client.cancel(id)));
+	}
+
+	/**
+	 * Runs a {@code FAILED}, {@code ABORTED} or {@code CANCELLED} job again from the step where it stopped.
+	 * @param id the job's id
+	 * @return 202 with the job as requeued; 404 for an unknown id; 409 for a job in another status; 501
+	 * when the state store cannot requeue it
+	 */
+	@PostMapping("/jobs/{id}/retry")
+	ResponseEntity<?> retry(@PathVariable String id) {
+		return act(() -> {
+			try {
+				Optional<Job> requeued = this.client.retry(id);
+				return requeued.<ResponseEntity<?>>map((job) -> ResponseEntity.accepted().body(job))
+					.orElseGet(() -> unknown(id));
+			}
+			catch (IllegalStateException ex) {
+				return problem(HttpStatus.CONFLICT, String.valueOf(ex.getMessage()));
+			}
+		});
+	}
+
+	private static ResponseEntity<?> found(String id, Optional<Job> job) {
+		return job.<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> unknown(id));
+	}
+
+	private static ResponseEntity<?> unknown(String id) {
+		return problem(HttpStatus.NOT_FOUND, "No job with id \"" + id + "\" is known to the state store");
+	}
+
+	/** Runs an action on jobs; a state store that cannot do it is answered 501 with what it needs. */
+	private static ResponseEntity<?> act(Supplier<ResponseEntity<?>> action) {
+		try {
+			return action.get();
+		}
+		catch (UnsupportedOperationException ex) {
+			return problem(HttpStatus.NOT_IMPLEMENTED, String.valueOf(ex.getMessage()));
+		}
+	}
+
+	private static ResponseEntity<?> problem(HttpStatus status, String detail) {
+		return ResponseEntity.of(ProblemDetail.forStatusAndDetail(status, detail)).build();
 	}
 
 	/**

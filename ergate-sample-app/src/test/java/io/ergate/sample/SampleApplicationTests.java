@@ -168,7 +168,7 @@ class SampleApplicationTests {
 			.andExpect(jsonPath("$.title").value("Unknown workflow"))
 			.andExpect(jsonPath("$.violations[0].field").value("workflow_name"))
 			.andExpect(jsonPath("$.violations[0].value").value("\"nope\""))
-			.andExpect(jsonPath("$.detail").value(containsString("known: branching_workflow, my_first_workflow")));
+			.andExpect(jsonPath("$.detail").value(containsString("known: branching_workflow, flaky_workflow, my_first_workflow")));
 	}
 
 	@Test

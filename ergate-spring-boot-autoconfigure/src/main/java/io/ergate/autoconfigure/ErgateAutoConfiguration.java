@@ -119,7 +119,14 @@ public final class ErgateAutoConfiguration {
 			.jsonMapper(jsonMapper.getIfUnique(JsonMapper::shared))
 			.componentFactory(new BeanComponentFactory(beanFactory))
 			.backoff(backoff.getInitial(), backoff.getMax())
-			.poisonAttempts(properties.getWorker().getPoisonAttempts());
+			.poisonAttempts(properties.getWorker().getPoisonAttempts())
+			.defaultRetry(properties.getRetry().toPolicy())
+			.interruptOnCancel(properties.getWorker().isInterruptOnCancel())
+			.cancelCheckInterval(properties.getWorker().getCancelCheckInterval());
+		Duration stepTimeout = properties.getStep().getDefaultTimeout();
+		if (stepTimeout != null) {
+			builder.defaultStepTimeout(stepTimeout);
+		}
 		if (properties.getWorker().getOnFatalError() == ErgateProperties.FatalErrorAction.EXIT) {
 			builder.fatalErrorHandler(new ExitOnFatalError(applicationContext));
 		}

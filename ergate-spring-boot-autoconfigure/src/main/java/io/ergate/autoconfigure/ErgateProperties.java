@@ -6,6 +6,7 @@ import io.ergate.JobJsonFormat;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -35,6 +36,14 @@ public class ErgateProperties implements Validator {
 	private final InMemory inMemory = new InMemory();
 
 	private final Json json = new Json();
+
+	/**
+	 * The default retry policy of steps whose workflow declares none.
+	 */
+	@NestedConfigurationProperty
+	private final RetryProperties retry = new RetryProperties();
+
+	private final Step step = new Step();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -72,6 +81,14 @@ public class ErgateProperties implements Validator {
 		return this.json;
 	}
 
+	public RetryProperties getRetry() {
+		return this.retry;
+	}
+
+	public Step getStep() {
+		return this.step;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return type == ErgateProperties.class;
@@ -103,6 +120,14 @@ public class ErgateProperties implements Validator {
 		}
 		if (properties.getMaxPayloadSize().toBytes() < 1) {
 			errors.rejectValue("maxPayloadSize", "min", "must be 1B or more");
+		}
+		properties.getRetry().validate("retry", errors);
+		Duration timeout = properties.getStep().getDefaultTimeout();
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			errors.rejectValue("step.defaultTimeout", "min", "must be more than zero (remove it for no timeout)");
+		}
+		if (worker.getCancelCheckInterval().isNegative() || worker.getCancelCheckInterval().isZero()) {
+			errors.rejectValue("worker.cancelCheckInterval", "min", "must be more than zero");
 		}
 	}
 
@@ -165,6 +190,34 @@ public class ErgateProperties implements Validator {
 		 * (status 1), for a supervisor to restart it.
 		 */
 		private FatalErrorAction onFatalError = FatalErrorAction.REPLACE;
+
+		/**
+		 * Whether the thread of a running step is interrupted when its job is cancelled, besides
+		 * StepContext.cancelRequested() turning true.
+		 */
+		private boolean interruptOnCancel;
+
+		/**
+		 * How often the state store is asked whether a cancel was requested for a job whose step runs
+		 * longer than that; a cancel issued in this application is seen at once.
+		 */
+		private Duration cancelCheckInterval = Duration.ofSeconds(1);
+
+		public boolean isInterruptOnCancel() {
+			return this.interruptOnCancel;
+		}
+
+		public void setInterruptOnCancel(boolean interruptOnCancel) {
+			this.interruptOnCancel = interruptOnCancel;
+		}
+
+		public Duration getCancelCheckInterval() {
+			return this.cancelCheckInterval;
+		}
+
+		public void setCancelCheckInterval(Duration cancelCheckInterval) {
+			this.cancelCheckInterval = cancelCheckInterval;
+		}
 
 		public int getPoisonAttempts() {
 			return this.poisonAttempts;
@@ -341,6 +394,28 @@ public class ErgateProperties implements Validator {
 		 */
 		public JobJsonFormat toFormat() {
 			return JobJsonFormat.of(this.statusFormat, this.statusNumbering);
+		}
+
+	}
+
+	/**
+	 * Settings of the steps whose workflow declares none.
+	 */
+	public static class Step {
+
+		/**
+		 * How long one run of a step may take when neither the step nor its workflow declares a
+		 * timeout; then its thread is interrupted and the attempt fails with a StepTimeoutException
+		 * (retried as the retry policy says). Not set: no timeout.
+		 */
+		private @Nullable Duration defaultTimeout;
+
+		public @Nullable Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(@Nullable Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
 		}
 
 	}

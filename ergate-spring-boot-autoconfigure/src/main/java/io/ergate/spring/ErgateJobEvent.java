@@ -6,8 +6,10 @@ import org.springframework.context.ApplicationEvent;
 /**
  * A moment in the life of an Ergate job, published as a Spring application event on the worker
  * thread that runs the job. Listen with {@code @EventListener} to this type or to one of its
- * subclasses: {@link JobStartedEvent}, {@link JobStepCompletedEvent}, {@link JobFinishedEvent},
- * {@link JobFailedEvent}.
+ * subclasses: {@link JobStartedEvent}, {@link JobStepCompletedEvent}, {@link JobRetryScheduledEvent},
+ * and one of {@link JobFinishedEvent} ({@code COMPLETED}, {@code ABORTED}), {@link JobFailedEvent}
+ * ({@code FAILED}) or {@link JobCancelledEvent} ({@code CANCELLED}) when the job ends. The cancel of a
+ * job that was not running is published on the thread that cancelled it.
  * <p>
  * Events are published after the state they describe was recorded in the state store. A listener
  * that throws is logged and ignored: it cannot fail the job. A job redelivered by a reliable queue

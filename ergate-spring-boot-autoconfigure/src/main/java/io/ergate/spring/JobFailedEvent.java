@@ -4,9 +4,12 @@ import io.ergate.StepResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A job failed: a step threw an unexpected exception, or the job could not be run (unknown workflow
- * or step). Its {@code FAILED} state, with the stack trace in {@code exception_traceback}, was
- * recorded.
+ * A job failed: a step threw an unexpected exception that its retry policy does not retry (or on its
+ * last attempt), ran past its timeout on its last attempt ({@code getResult().outcome()} is then
+ * {@code TIMEOUT}), or the job could not be run (unknown workflow or step). Its {@code FAILED} state,
+ * with the stack trace in {@code exception_traceback}, was recorded; after retries its metadata
+ * {@code attempt} and {@code max_attempts} tell how many attempts ran. An attempt that is retried
+ * publishes a {@link JobRetryScheduledEvent} instead.
  */
 public class JobFailedEvent extends StepResultEvent {
 

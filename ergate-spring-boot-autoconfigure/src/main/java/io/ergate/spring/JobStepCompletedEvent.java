@@ -5,7 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A step ended without failing (it returned, or threw {@code GoToStep}, {@code GoToEnd} or
- * {@code AbortJob}) and the job's new state was recorded and handed on. The job's
+ * {@code AbortJob}) and the job's new state was recorded and handed on. Not published for a failed
+ * attempt ({@link JobRetryScheduledEvent}, {@link JobFailedEvent}) nor for a cancelled job
+ * ({@link JobCancelledEvent}). The job's
  * {@code percent_completed} tells its progress.
  * <p>
  * {@link #getStepName()} is the step that completed. {@link #getNextStepName()} is the step the job

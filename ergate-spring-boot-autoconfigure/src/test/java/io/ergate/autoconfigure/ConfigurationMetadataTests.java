@@ -37,7 +37,10 @@ class ConfigurationMetadataTests {
 					"ergate.worker.phase", "ergate.worker.shutdown-timeout", "ergate.worker.backoff.initial",
 					"ergate.worker.backoff.max", "ergate.worker.poison-attempts", "ergate.worker.on-fatal-error",
 					"ergate.max-payload-size", "ergate.in-memory.max-finished-jobs", "ergate.json.status-format",
-					"ergate.json.status-numbering", "ergate.rabbitmq.enabled",
+					"ergate.json.status-numbering", "ergate.retry.max-attempts", "ergate.retry.initial-delay",
+					"ergate.retry.multiplier", "ergate.retry.max-delay", "ergate.retry.jitter", "ergate.retry.retry-on",
+					"ergate.retry.no-retry-on", "ergate.step.default-timeout", "ergate.worker.interrupt-on-cancel",
+					"ergate.worker.cancel-check-interval", "ergate.rabbitmq.enabled",
 					"ergate.rabbitmq.queue", "ergate.rabbitmq.queue-type", "ergate.rabbitmq.dead-letter-queue",
 					"ergate.rabbitmq.prefetch", "ergate.rabbitmq.consumers", "ergate.rabbitmq.declare",
 					"ergate.rabbitmq.max-deliveries", "ergate.rabbitmq.confirm-timeout",
@@ -49,9 +52,11 @@ class ConfigurationMetadataTests {
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());
-		// these default to another setting, as their descriptions say (the JDBC dialect is detected)
+		// these default to another setting, as their descriptions say (the JDBC dialect is detected), or to
+		// nothing (no step timeout)
 		List<String> derivedDefaults = List.of("ergate.worker.virtual-threads", "ergate.rabbitmq.enabled",
-				"ergate.rabbitmq.dead-letter-queue", "ergate.rabbitmq.prefetch", "ergate.jdbc.dialect");
+				"ergate.rabbitmq.dead-letter-queue", "ergate.rabbitmq.prefetch", "ergate.jdbc.dialect",
+				"ergate.step.default-timeout");
 		assertThat(properties).filteredOn((property) -> !derivedDefaults.contains(property.get("name")))
 			.allSatisfy((property) -> assertThat(property).as("default of %s", property.get("name"))
 				.containsKey("defaultValue"));
@@ -61,6 +66,12 @@ class ConfigurationMetadataTests {
 				assertThat(property.get("type")).isEqualTo("java.time.Duration");
 				assertThat(property.get("defaultValue")).isEqualTo("30s");
 			});
+		assertThat(properties).filteredOn((property) -> ((String) property.get("name")).startsWith("ergate.retry."))
+			.extracting((property) -> property.get("defaultValue"))
+			.containsExactlyInAnyOrder(1, "1s", 2, "5m", 0.2, List.of(), List.of());
+		assertThat(properties).filteredOn((property) -> "ergate.worker.cancel-check-interval".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo("1s"));
 		assertThat(properties).filteredOn((property) -> "ergate.jdbc.initialize-schema".equals(property.get("name")))
 			.singleElement()
 			.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo("always"));

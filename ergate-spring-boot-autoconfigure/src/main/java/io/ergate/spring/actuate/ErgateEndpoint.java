@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.ergate.Ergate;
+import io.ergate.Job;
 import io.ergate.JobStatus;
 import io.ergate.MeasurableJobQueue;
 import io.ergate.PathHint;
@@ -16,8 +17,12 @@ import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateProperties;
 import io.ergate.spring.ErgateWorker;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code ergate} Actuator endpoint: the registered workflows with their ordered steps and path
@@ -25,8 +30,13 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * store is a {@link QueryableStateStore}, the number of jobs in each status. Like every endpoint but
  * {@code health}, it is not exposed over HTTP unless the application lists it in
  * {@code management.endpoints.web.exposure.include}.
+ * <p>
+ * Its write operation cancels a job or runs a finished one again ({@code POST
+ * /actuator/ergate/{id}/cancel}, {@code POST /actuator/ergate/{id}/retry}). Its default access is
+ * read-only, so the operation exists only once the application grants it with
+ * {@code management.endpoint.ergate.access=unrestricted} (and secures the endpoint).
  */
-@Endpoint(id = "ergate")
+@Endpoint(id = "ergate", defaultAccess = Access.READ_ONLY)
 public class ErgateEndpoint {
 
 	private final Ergate ergate;
@@ -55,6 +65,29 @@ public class ErgateEndpoint {
 	public ErgateDescriptor ergate() {
 		List<WorkflowDescriptor> workflows = this.ergate.workflows().stream().map(ErgateEndpoint::describe).toList();
 		return new ErgateDescriptor(workflows, worker(), queue(), jobs());
+	}
+
+	/**
+	 * Cancels a job ({@link Ergate#cancel(Object)}) or runs it again ({@link Ergate#retry(Object)}).
+	 * @param id the job's id
+	 * @param action {@code cancel} or {@code retry}
+	 * @return the job's state after the action; {@code null} (404 over HTTP) for an unknown job
+	 * @throws InvalidEndpointRequestException (400 over HTTP) for another action, a job that cannot be
+	 * retried in its status, or a store that cannot do it, with the reason
+	 */
+	@WriteOperation
+	public @Nullable JobDescriptor job(@Selector String id, @Selector String action) {
+		try {
+			return switch (action) {
+				case "cancel" -> this.ergate.cancel(id).map(JobDescriptor::of).orElse(null);
+				case "retry" -> this.ergate.retry(id).map(JobDescriptor::of).orElse(null);
+				default -> throw new InvalidEndpointRequestException("Unknown action \"" + action
+						+ "\": use cancel or retry", "Unknown action");
+			};
+		}
+		catch (IllegalStateException | UnsupportedOperationException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), String.valueOf(ex.getMessage()));
+		}
 	}
 
 	private static WorkflowDescriptor describe(Workflow workflow) {
@@ -109,6 +142,25 @@ public class ErgateEndpoint {
 	 */
 	public record ErgateDescriptor(List<WorkflowDescriptor> workflows, WorkerDescriptor worker, QueueDescriptor queue,
 			@Nullable Map<String, Long> jobs) {
+
+	}
+
+	/**
+	 * A job's state after a write operation.
+	 *
+	 * @param id its id
+	 * @param workflow its workflow
+	 * @param step the step it is at
+	 * @param status its status: {@code CANCELLED} or {@code CANCELLING} after a cancel (or its final
+	 * status, unchanged), {@code QUEUED} after a retry
+	 * @param attempt which attempt of its step runs next
+	 */
+	public record JobDescriptor(String id, String workflow, @Nullable String step, String status, int attempt) {
+
+		static JobDescriptor of(Job job) {
+			return new JobDescriptor(String.valueOf(job.id()), job.workflowName(), job.stepName(), job.status().name(),
+					job.attempt());
+		}
 
 	}
 

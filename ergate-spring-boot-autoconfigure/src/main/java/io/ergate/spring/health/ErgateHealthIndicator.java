@@ -26,7 +26,11 @@ import org.springframework.boot.health.contributor.Health;
  * <li>{@code OUT_OF_SERVICE} while the worker stops (and once it has stopped);</li>
  * <li>{@code DOWN} while taking or handing on jobs keeps failing because the queue or the store
  * throws (the worker backs off and tries again), with the last error;</li>
- * <li>{@code DOWN} when an {@link ErgateHealthDetailsContributor} throws.</li>
+ * <li>{@code DOWN} when an {@link ErgateHealthDetailsContributor} throws;</li>
+ * <li>{@code DOWN} when every worker thread is held by a stuck step (one still running after its
+ * timeout passed and its thread was interrupted): no job can go through. While some threads are
+ * free, the stuck steps are listed in the details ({@code stuckSteps}) and the status stays
+ * {@code UP}: the worker still runs jobs, with fewer threads.</li>
  * </ul>
  */
 public class ErgateHealthIndicator extends AbstractHealthIndicator {
@@ -62,7 +66,8 @@ public class ErgateHealthIndicator extends AbstractHealthIndicator {
 		else {
 			switch (status.state()) {
 				case RUNNING -> {
-					if (status.consecutiveFailures() > 0) {
+					if (status.consecutiveFailures() > 0
+							|| (status.workers() > 0 && status.stuckSteps().size() >= status.workers())) {
 						builder.down();
 					}
 					else {
@@ -83,6 +88,9 @@ public class ErgateHealthIndicator extends AbstractHealthIndicator {
 			details.put("consecutiveFailures", status.consecutiveFailures());
 			details.put("error", String.valueOf(status.lastError()));
 			details.put("errorTime", String.valueOf(status.lastErrorTime()));
+		}
+		if (!status.stuckSteps().isEmpty()) {
+			details.put("stuckSteps", status.stuckSteps());
 		}
 		details.put("workflows", this.ergate.workflows().stream().map(Workflow::name).toList());
 		details.put("queue", this.ergate.queue().getClass().getName());

@@ -20,9 +20,14 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Records every step run in the timer {@value #STEP_TIMER} (tags {@code workflow}, {@code step},
- * {@code outcome}: {@code next}, {@code goto}, {@code end}, {@code abort} or {@code failed}) and every
- * job that reaches a final status in the counter {@value #JOBS_COUNTER} (tags {@code workflow},
- * {@code status}: {@code completed}, {@code failed} or {@code aborted}).
+ * {@code outcome}: {@link StepOutcome#tag()}, that is {@code next}, {@code goto}, {@code end},
+ * {@code abort}, {@code failed}, {@code retry}, {@code timeout} or {@code cancelled}), every job that
+ * reaches a final status in the counter {@value #JOBS_COUNTER} (tags {@code workflow}, {@code status}:
+ * {@code completed}, {@code failed}, {@code aborted} or {@code cancelled}, the count of cancels), and
+ * every retry scheduled after a failed or timed-out attempt in the counter {@value #RETRIES_COUNTER}
+ * (tags {@code workflow}, {@code step}).
+ * <p>
+ * A job cancelled while it waited had no step run: its {@code cancelled} timer sample is zero long.
  * <p>
  * Tag values are bounded: a workflow or step name that is not registered (a job naming an unknown
  * workflow fails without running) is tagged {@code unknown}; job ids are never tags.
@@ -35,6 +40,9 @@ public class ErgateMetricsJobListener implements JobListener {
 	/** The counter of jobs that reached a final status. */
 	public static final String JOBS_COUNTER = "ergate.jobs";
 
+	/** The counter of retries scheduled after a failed attempt. */
+	public static final String RETRIES_COUNTER = "ergate.job.retries";
+
 	/** The tag value of names that are not registered. */
 	public static final String UNKNOWN = "unknown";
 
@@ -45,6 +53,8 @@ public class ErgateMetricsJobListener implements JobListener {
 	private final Map<StepKey, Timer> timers = new ConcurrentHashMap<>();
 
 	private final Map<JobKey, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<StepKey, Counter> retries = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a listener.
@@ -76,6 +86,15 @@ public class ErgateMetricsJobListener implements JobListener {
 		}
 		timer.record(result.duration());
 		JobStatus status = job.status();
+		if (status == JobStatus.SCHEDULED
+				&& (result.outcome() == StepOutcome.RETRY || result.outcome() == StepOutcome.TIMEOUT)) {
+			StepKey retryKey = new StepKey(job.workflowName(), result.stepName(), StepOutcome.RETRY);
+			Counter counter = this.retries.get(retryKey);
+			if (counter == null) {
+				counter = retryCounter(retryKey);
+			}
+			counter.increment();
+		}
 		if (status.isFinal()) {
 			JobKey jobKey = new JobKey(job.workflowName(), status);
 			Counter counter = this.counters.get(jobKey);
@@ -102,6 +121,21 @@ public class ErgateMetricsJobListener implements JobListener {
 		return timer;
 	}
 
+	private Counter retryCounter(StepKey key) {
+		Workflow workflow = this.ergate.get().workflow(key.workflow()).orElse(null);
+		boolean knownStep = workflow != null
+				&& workflow.steps().stream().anyMatch((step) -> step.name().equals(key.step()));
+		Counter counter = Counter.builder(RETRIES_COUNTER)
+			.description("Retries scheduled after a failed or timed-out step attempt, by workflow and step")
+			.tags(Tags.of("workflow", (workflow != null) ? workflow.name() : UNKNOWN, "step",
+					knownStep ? key.step() : UNKNOWN))
+			.register(this.registry);
+		if (knownStep) {
+			this.retries.putIfAbsent(key, counter);
+		}
+		return counter;
+	}
+
 	private Counter jobCounter(JobKey key) {
 		boolean known = this.ergate.get().workflow(key.workflow()).isPresent();
 		Counter counter = Counter.builder(JOBS_COUNTER)
@@ -118,7 +152,8 @@ public class ErgateMetricsJobListener implements JobListener {
 	/**
 	 * Returns the tag value of an outcome.
 	 * @param outcome how a step ended
-	 * @return {@code next}, {@code goto}, {@code end}, {@code abort} or {@code failed}
+	 * @return {@link StepOutcome#tag()}: {@code next}, {@code goto}, {@code end}, {@code abort},
+	 * {@code failed}, {@code retry}, {@code timeout} or {@code cancelled}
 	 */
 	public static String outcome(StepOutcome outcome) {
 		return outcome.tag();

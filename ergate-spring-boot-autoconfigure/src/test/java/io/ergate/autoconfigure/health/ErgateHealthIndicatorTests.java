@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.JobStatus;
+import io.ergate.StepOption;
 import io.ergate.Workflow;
 import io.ergate.autoconfigure.ErgateAutoConfiguration;
 import io.ergate.spring.ErgateClient;
@@ -28,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The {@code ergate} health indicator through its transitions: UP, DOWN while the store keeps
  * throwing, UP once it recovers, OUT_OF_SERVICE while the worker stops; and UP with
- * {@code "worker": "disabled"} on a node without a worker.
+ * {@code "worker": "disabled"} on a node without a worker; stuck steps listed in the details, DOWN
+ * once they hold every worker thread.
  */
 class ErgateHealthIndicatorTests {
 
@@ -99,6 +101,51 @@ class ErgateHealthIndicatorTests {
 			assertThat(stopped.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 			assertThat(stopped.getDetails()).containsEntry("worker", "stopped");
 		});
+	}
+
+	@Test
+	void stuckStepsAreListedAndMakeItDownOnlyWhenTheyHoldEveryWorkerThread() {
+		CountDownLatch release = new CountDownLatch(1);
+		this.runner.withPropertyValues("ergate.worker.concurrency=2")
+			.withBean("stubborn", Workflow.class, () -> Workflow.builder("stubborn").step("ignore", Integer.class, (in) -> {
+				while (release.getCount() > 0) {
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						// ignores its interrupt: stuck once its timeout and the grace after it pass
+					}
+				}
+				return in;
+			}, StepOption.timeout(Duration.ofMillis(100))).build())
+			.run((context) -> {
+				ErgateHealthIndicator indicator = context.getBean("ergateHealthIndicator", ErgateHealthIndicator.class);
+				ErgateClient client = context.getBean(ErgateClient.class);
+				try {
+					String first = client.submit("stubborn", 1, null);
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> indicator.health().getDetails().containsKey("stuckSteps"));
+					Health oneStuck = indicator.health();
+					assertThat(oneStuck.getStatus()).isEqualTo(Status.UP);
+					assertThat(oneStuck.getDetails().get("stuckSteps")).asInstanceOf(
+							org.assertj.core.api.InstanceOfAssertFactories.list(String.class))
+						.singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+						.contains(first)
+						.contains("step \"ignore\"");
+					client.submit("stubborn", 2, null);
+					await().atMost(Duration.ofSeconds(20))
+						.untilAsserted(() -> assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN));
+					assertThat(indicator.health().getDetails().get("stuckSteps"))
+						.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+						.hasSize(2);
+				}
+				finally {
+					release.countDown();
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(indicator.health().getStatus()).isEqualTo(Status.UP));
+				assertThat(indicator.health().getDetails()).doesNotContainKey("stuckSteps");
+			});
 	}
 
 	@Test
