@@ -12,7 +12,9 @@ import java.util.function.Predicate;
 
 import io.ergate.FencingStateStore;
 import io.ergate.Job;
+import io.ergate.JobHistory;
 import io.ergate.JobStatus;
+import io.ergate.JobTransition;
 import io.ergate.QueryableStateStore;
 import org.jspecify.annotations.Nullable;
 
@@ -26,8 +28,15 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * To keep memory bounded it forgets the oldest jobs in a final status once more than
  * {@code maxFinishedJobs} of them are kept (default 100,000).
+ * <p>
+ * As a {@link JobHistory} it keeps, for each job it keeps, the first state recorded and the latest
+ * ones, up to {@code historyPerJob} states in all (default {@value #DEFAULT_HISTORY_PER_JOB}; 0 keeps
+ * none), with the time each was recorded.
  */
-public final class InMemoryStateStore implements QueryableStateStore, FencingStateStore {
+public final class InMemoryStateStore implements QueryableStateStore, FencingStateStore, JobHistory {
+
+	/** How many states of each job are kept for {@link #history(Object)} unless told otherwise. */
+	public static final int DEFAULT_HISTORY_PER_JOB = 32;
 
 	private final Map<Object, Entry> jobs = new ConcurrentHashMap<>();
 
@@ -44,6 +53,8 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 
 	private final int maxFinishedJobs;
 
+	private final int historyPerJob;
+
 	/**
 	 * Creates a store keeping up to 100,000 finished jobs.
 	 */
@@ -56,10 +67,24 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 	 * @param maxFinishedJobs how many jobs in a final status to keep before forgetting the oldest
 	 */
 	public InMemoryStateStore(int maxFinishedJobs) {
+		this(maxFinishedJobs, DEFAULT_HISTORY_PER_JOB);
+	}
+
+	/**
+	 * Creates a store keeping up to the given number of finished jobs, and of states of each job.
+	 * @param maxFinishedJobs how many jobs in a final status to keep before forgetting the oldest
+	 * @param historyPerJob how many states of each job to keep for {@link #history(Object)}: the first
+	 * and the latest ones; 0 keeps none
+	 */
+	public InMemoryStateStore(int maxFinishedJobs, int historyPerJob) {
 		if (maxFinishedJobs < 1) {
 			throw new IllegalArgumentException("maxFinishedJobs must be 1 or more, was " + maxFinishedJobs);
 		}
+		if (historyPerJob < 0) {
+			throw new IllegalArgumentException("historyPerJob must be 0 or more, was " + historyPerJob);
+		}
 		this.maxFinishedJobs = maxFinishedJobs;
+		this.historyPerJob = historyPerJob;
 		this.finished = new Object[Math.min(maxFinishedJobs, 1024)];
 	}
 
@@ -72,7 +97,7 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 		Entry entry = this.jobs.get(id);
 		boolean wasFinal;
 		if (entry == null) {
-			Entry created = new Entry(job, this.sequence.incrementAndGet());
+			Entry created = newEntry(job);
 			entry = this.jobs.putIfAbsent(id, created);
 			if (entry == null) {
 				noteFinished(id, job, false);
@@ -81,6 +106,7 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 		}
 		wasFinal = entry.job.status().isFinal();
 		entry.job = job;
+		entry.record(job);
 		noteFinished(id, job, wasFinal);
 	}
 
@@ -92,7 +118,7 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 		}
 		Entry entry = this.jobs.get(id);
 		if (entry == null) {
-			Entry created = new Entry(job, this.sequence.incrementAndGet());
+			Entry created = newEntry(job);
 			entry = this.jobs.putIfAbsent(id, created);
 			if (entry == null) {
 				noteFinished(id, job, false);
@@ -106,9 +132,17 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 			}
 			wasFinal = entry.job.status().isFinal();
 			entry.job = job;
+			entry.record(job);
 		}
 		noteFinished(id, job, wasFinal);
 		return true;
+	}
+
+	private Entry newEntry(Job job) {
+		Entry entry = new Entry(job, this.sequence.incrementAndGet(),
+				(this.historyPerJob > 0) ? new TransitionRing(this.historyPerJob) : null);
+		entry.record(job);
+		return entry;
 	}
 
 	private void noteFinished(Object id, Job job, boolean wasFinal) {
@@ -194,6 +228,19 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 	}
 
 	/**
+	 * Returns the states the job went through while this store kept it: its first state and the latest
+	 * ones, up to {@code historyPerJob} in all, oldest first.
+	 * @param jobId the job's id
+	 * @return the transitions, empty for a job not kept or when {@code historyPerJob} is 0
+	 */
+	@Override
+	public List<JobTransition> history(Object jobId) {
+		Entry entry = this.jobs.get(jobId);
+		TransitionRing ring = (entry != null) ? entry.history : null;
+		return (ring != null) ? ring.toList() : List.of();
+	}
+
+	/**
 	 * Returns how many jobs are kept.
 	 * @return the count
 	 */
@@ -207,9 +254,18 @@ public final class InMemoryStateStore implements QueryableStateStore, FencingSta
 
 		final long created;
 
-		Entry(Job job, long created) {
+		final @Nullable TransitionRing history;
+
+		Entry(Job job, long created, @Nullable TransitionRing history) {
 			this.job = job;
 			this.created = created;
+			this.history = history;
+		}
+
+		void record(Job state) {
+			if (this.history != null) {
+				this.history.record(state, System.currentTimeMillis());
+			}
 		}
 
 	}

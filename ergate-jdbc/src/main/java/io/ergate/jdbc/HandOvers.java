@@ -412,9 +412,14 @@ final class HandOvers {
 	private String[] statements(JdbcStateStore store) {
 		String delete = this.table.deleteClaimedAs("d");
 		// the successor only when the state was written as it came: not when the job is being cancelled
+		HistoryTable history = store.table().history;
 		String withSuccessor = delete + ", s AS (" + store.table().postgresUpsert("d", true) + ") "
+				+ (history.enabled() ? ", h AS (" + history.insertFrom("s") + ") " : "")
 				+ this.table.insertSuccessorFrom("d JOIN s ON s.status <> 'CANCELLED'");
-		return new String[] { withSuccessor, delete + " " + store.table().postgresUpsert("d") };
+		String withoutSuccessor = history.enabled()
+				? delete + ", s AS (" + store.table().postgresUpsert("d", true) + ") " + history.insertFrom("s")
+				: delete + " " + store.table().postgresUpsert("d");
+		return new String[] { withSuccessor, withoutSuccessor };
 	}
 
 	/** After a hand-over: logs a lost lease; returns whether a successor was queued. */

@@ -44,6 +44,8 @@ public final class JdbcOptions {
 
 	private final JsonMapper jsonMapper;
 
+	private final @Nullable Duration historyRetention;
+
 	private JdbcOptions(Builder builder) {
 		this.tablePrefix = builder.tablePrefix;
 		this.dialect = builder.dialect;
@@ -56,6 +58,7 @@ public final class JdbcOptions {
 		this.runningStateDelay = builder.runningStateDelay;
 		this.handOverDelay = builder.handOverDelay;
 		this.jsonMapper = builder.jsonMapper;
+		this.historyRetention = builder.historyRetention;
 	}
 
 	/**
@@ -180,6 +183,23 @@ public final class JdbcOptions {
 	}
 
 	/**
+	 * Returns whether the state store keeps every state of each job in the {@code job_history} table,
+	 * for {@link JdbcStateStore#history(Object)}.
+	 * @return {@code true} when enabled; default {@code false} (one more row written per state)
+	 */
+	public boolean historyEnabled() {
+		return this.historyRetention != null;
+	}
+
+	/**
+	 * Returns how long the kept states of jobs are kept before they are deleted.
+	 * @return the retention, {@code null} when the history is off
+	 */
+	public @Nullable Duration historyRetention() {
+		return this.historyRetention;
+	}
+
+	/**
 	 * Returns a builder holding these settings.
 	 * @return a builder
 	 */
@@ -196,6 +216,7 @@ public final class JdbcOptions {
 		builder.runningStateDelay = this.runningStateDelay;
 		builder.handOverDelay = this.handOverDelay;
 		builder.jsonMapper = this.jsonMapper;
+		builder.historyRetention = this.historyRetention;
 		return builder;
 	}
 
@@ -208,7 +229,8 @@ public final class JdbcOptions {
 		return "JdbcOptions{tablePrefix=" + this.tablePrefix + ", dialect=" + this.dialect + ", claimBatchSize="
 				+ this.claimBatchSize + ", leaseDuration=" + this.leaseDuration + ", pollInterval="
 				+ this.pollInterval + ", listenNotify=" + this.listenNotify + ", maxDeliveries=" + this.maxDeliveries
-				+ ", runningStateDelay=" + this.runningStateDelay + ", handOverDelay=" + this.handOverDelay + "}";
+				+ ", runningStateDelay=" + this.runningStateDelay + ", handOverDelay=" + this.handOverDelay
+				+ ", historyRetention=" + this.historyRetention + "}";
 	}
 
 	/**
@@ -237,6 +259,8 @@ public final class JdbcOptions {
 		private Duration handOverDelay = Duration.ofMillis(10);
 
 		private JsonMapper jsonMapper = JsonMapper.shared();
+
+		private @Nullable Duration historyRetention;
 
 		private Builder() {
 		}
@@ -387,6 +411,22 @@ public final class JdbcOptions {
 		 */
 		public Builder jsonMapper(JsonMapper jsonMapper) {
 			this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+			return this;
+		}
+
+		/**
+		 * Makes the state store keep every state of each job, with its time, in the {@code job_history}
+		 * table (written in the transaction, or the statement, that writes the state), for timelines
+		 * ({@link JdbcStateStore#history(Object)}); rows older than the retention are deleted
+		 * periodically. Off by default: it writes one more row per state.
+		 * @param retention how long to keep the states, such as 7 days; {@code null} turns the history off
+		 * @return this builder
+		 */
+		public Builder history(@Nullable Duration retention) {
+			if (retention != null && (retention.isNegative() || retention.isZero())) {
+				throw new IllegalArgumentException("The history's retention must be more than zero, was " + retention);
+			}
+			this.historyRetention = retention;
 			return this;
 		}
 

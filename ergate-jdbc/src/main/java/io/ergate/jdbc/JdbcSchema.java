@@ -61,7 +61,8 @@ public final class JdbcSchema {
 	 * {@code SELECT} cannot read, on the connections' default schema.
 	 * @param dataSource the database
 	 * @param options the table prefix
-	 * @return the missing tables' names, in the order queue, job, dead letter; empty when all exist
+	 * @return the missing tables' names, in the order queue, job, dead letter (and job history, when
+	 * {@link JdbcOptions#historyEnabled()}); empty when all exist
 	 * @throws ErgateJdbcException when no connection can be obtained
 	 */
 	public static List<String> missingTables(DataSource dataSource, JdbcOptions options) {
@@ -70,7 +71,11 @@ public final class JdbcSchema {
 			if (!connection.getAutoCommit()) {
 				connection.setAutoCommit(true);
 			}
-			for (String name : new String[] { "queue", "job", "dead_letter" }) {
+			List<String> names = new ArrayList<>(List.of("queue", "job", "dead_letter"));
+			if (options.historyEnabled()) {
+				names.add("job_history");
+			}
+			for (String name : names) {
 				String table = options.table(name);
 				try (Statement statement = connection.createStatement()) {
 					statement.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
@@ -89,7 +94,7 @@ public final class JdbcSchema {
 	/** Drops the tables: for tests. */
 	static void drop(DataSource dataSource, JdbcOptions options) {
 		List<String> statements = new ArrayList<>();
-		for (String table : new String[] { "queue", "dead_letter", "job" }) {
+		for (String table : new String[] { "queue", "dead_letter", "job", "job_history" }) {
 			statements.add("DROP TABLE IF EXISTS " + options.table(table));
 		}
 		execute(dataSource, statements, true);

@@ -18,7 +18,9 @@ import javax.sql.DataSource;
 
 import io.ergate.FencingStateStore;
 import io.ergate.Job;
+import io.ergate.JobHistory;
 import io.ergate.JobStatus;
+import io.ergate.JobTransition;
 import io.ergate.QueryableStateStore;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,8 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Used with a {@link JdbcJobQueue} on the same {@link DataSource}, the state written after a step
  * commits in the same transaction as the queue's hand-over (see {@link JdbcJobQueue}).
+ * <p>
+ * With {@link JdbcOptions.Builder#history(java.time.Duration) JdbcOptions.history(retention)} it also keeps
+ * every state of each job in the {@code job_history} table, written in the transaction (on PostgreSQL
+ * the statement) of the state's write, for {@link #history(Object)}; off by default, when
+ * {@link #history(Object)} answers nothing.
  */
-public final class JdbcStateStore implements QueryableStateStore, FencingStateStore {
+public final class JdbcStateStore implements QueryableStateStore, FencingStateStore, JobHistory {
 
 	private final Connections connections;
 
@@ -160,11 +167,43 @@ public final class JdbcStateStore implements QueryableStateStore, FencingStateSt
 			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + this.table.name
 					+ " WHERE job_key = ? AND status IN ('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')")) {
 				statement.setString(1, key);
-				return statement.executeUpdate() > 0;
+				boolean deleted = statement.executeUpdate() > 0;
+				if (deleted && this.table.history.enabled()) {
+					this.table.history.deleteJob(connection, key);
+				}
+				return deleted;
 			}
 		}
 		catch (SQLException ex) {
 			throw new ErgateJdbcException("Deleting job " + id + " from " + this.table.name + " failed", ex);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Every state recorded while {@link JdbcOptions#historyEnabled()} and within its retention; empty when
+	 * the history is off.
+	 */
+	@Override
+	public List<JobTransition> history(Object jobId) {
+		if (!this.table.history.enabled()) {
+			return List.of();
+		}
+		beforeRead();
+		String key = JobKeys.key(this.mapper, jobId);
+		try {
+			Connection connection = this.connections.shared();
+			try {
+				return this.table.history.read(connection, this.connections.dialect(connection), key);
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new ErgateJdbcException("Reading the history of job " + jobId + " from " + this.table.history.name
+					+ " failed", ex);
 		}
 	}
 

@@ -54,12 +54,24 @@ final class StateTable {
 	/** Writes every attribute of a job's existing row, whatever its state; {@code %s}: the JSON parameters. */
 	private final String overwrite;
 
+	/** The states of each job, when kept: every write of a state below records it there too. */
+	final HistoryTable history;
+
 	StateTable(Connections connections, JdbcOptions options) {
 		this.connections = connections;
 		this.mapper = options.jsonMapper();
 		this.name = options.table("job");
-		this.postgresUpsert = postgresUpsert(null);
-		this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + " " + postgresUpsert("c");
+		this.history = new HistoryTable(options);
+		if (this.history.enabled()) {
+			// the state and its history row in one statement
+			this.postgresUpsert = "WITH s AS (" + postgresUpsert(null, true) + ") " + this.history.insertFrom("s");
+			this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + ", s AS (" + postgresUpsert("c", true) + ") "
+					+ this.history.insertFrom("s");
+		}
+		else {
+			this.postgresUpsert = postgresUpsert(null);
+			this.postgresUpsertNoFlushWait = JdbcDialect.NO_FLUSH_WAIT + " " + postgresUpsert("c");
+		}
 		// MariaDB/MySQL evaluate assignments left to right: the columns the test reads go last, status
 		// after steps_completed (which the test only finds unchanged or equal to the new value)
 		StringBuilder update = new StringBuilder();
@@ -125,7 +137,7 @@ final class StateTable {
 				+ "requested_start_time = EXCLUDED.requested_start_time, metadata = EXCLUDED.metadata, "
 				+ "updated_at = EXCLUDED.updated_at WHERE t.steps_completed <= EXCLUDED.steps_completed "
 				+ "AND t.status <> 'CANCELLED' AND (t.status <> 'CANCELLING' OR EXCLUDED.status <> 'RUNNING')"
-				+ (returning ? " RETURNING status" : "");
+				+ (returning ? " RETURNING " + (this.history.enabled() ? HistoryTable.RETURNED : "status") : "");
 	}
 
 	/**
@@ -142,9 +154,12 @@ final class StateTable {
 		String sql = String.format(this.overwrite, json, json, json, json, json);
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			int index = bindAttributes(statement, dialect, 1, job);
-			dialect.setInstant(statement, index++, this.clock.instant());
+			Instant now = this.clock.instant();
+			dialect.setInstant(statement, index++, now);
 			statement.setString(index, key(job));
-			statement.executeUpdate();
+			if (statement.executeUpdate() > 0 && this.history.enabled()) {
+				this.history.record(connection, dialect, key(job), job, now);
+			}
 		}
 	}
 
@@ -201,6 +216,13 @@ final class StateTable {
 						statement.executeUpdate();
 					}
 				}
+				else if (this.history.enabled() && !this.connections.isExternallyManaged(connection)) {
+					// the state and its history row in one transaction
+					Connections.inOwnTransaction(connection, (tx) -> {
+						upsert(tx, job);
+						return null;
+					});
+				}
 				else {
 					upsert(connection, job);
 				}
@@ -208,6 +230,7 @@ final class StateTable {
 			finally {
 				this.connections.release(connection);
 			}
+			this.history.pruneNowAndThen(this.connections);
 		}
 		catch (SQLException ex) {
 			throw new ErgateJdbcException("Recording the state of job " + job.id() + " in " + this.name + " failed",
@@ -221,31 +244,38 @@ final class StateTable {
 		String key = key(job);
 		Instant now = this.clock.instant();
 		if (dialect == JdbcDialect.H2) {
-			upsertByUpdateThenInsert(connection, dialect, key, job, now);
+			if (upsertByUpdateThenInsert(connection, dialect, key, job, now) && this.history.enabled()) {
+				this.history.record(connection, dialect, key, job, now);
+			}
 			return;
 		}
 		String sql = (dialect == JdbcDialect.POSTGRESQL) ? this.postgresUpsert : this.mariadbUpsert;
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			bind(statement, dialect, 1, key, job, now);
-			statement.executeUpdate();
+			// PostgreSQL's upsert records the history row itself
+			if (statement.executeUpdate() > 0 && dialect != JdbcDialect.POSTGRESQL && this.history.enabled()) {
+				this.history.record(connection, dialect, key, job, now);
+			}
 		}
 	}
 
-	private void upsertByUpdateThenInsert(Connection connection, JdbcDialect dialect, String key, Job job,
+	/** Returns whether the state was written (not held back by a later one). */
+	private boolean upsertByUpdateThenInsert(Connection connection, JdbcDialect dialect, String key, Job job,
 			Instant now) throws SQLException {
 		if (updateIfNotBehind(connection, dialect, key, job, now)) {
-			return;
+			return true;
 		}
 		try (PreparedStatement statement = connection.prepareStatement(this.insert)) {
 			bind(statement, dialect, 1, key, job, now);
 			statement.executeUpdate();
+			return true;
 		}
 		catch (SQLException ex) {
 			if (!"23505".equals(ex.getSQLState())) {
 				throw ex;
 			}
 			// inserted by another transaction meanwhile, or held back by a later state
-			updateIfNotBehind(connection, dialect, key, job, now);
+			return updateIfNotBehind(connection, dialect, key, job, now);
 		}
 	}
 

@@ -43,3 +43,17 @@ CREATE TABLE IF NOT EXISTS ergate_job (
     INDEX ergate_job_status_idx (status, created_at),
     INDEX ergate_job_created_idx (created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Every state of each job, when the store keeps them (JdbcOptions.history, ergate.jdbc.history.enabled):
+-- written with the state, deleted after the retention.
+CREATE TABLE IF NOT EXISTS ergate_job_history (
+    id                 BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    job_key            VARCHAR(255) NOT NULL,
+    status             VARCHAR(16)  NOT NULL,
+    step_name          VARCHAR(255),
+    steps_completed    INT          NOT NULL,
+    percent_completed  DOUBLE       NOT NULL,
+    recorded_at        DATETIME(6)  NOT NULL,
+    INDEX ergate_job_history_job_idx (job_key, id),
+    INDEX ergate_job_history_recorded_idx (recorded_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

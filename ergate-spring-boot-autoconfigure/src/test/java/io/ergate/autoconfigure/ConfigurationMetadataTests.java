@@ -48,7 +48,7 @@ class ConfigurationMetadataTests {
 					"ergate.jdbc.initialize-schema", "ergate.jdbc.table-prefix", "ergate.jdbc.claim-batch-size",
 					"ergate.jdbc.lease-duration", "ergate.jdbc.poll-interval", "ergate.jdbc.listen-notify",
 					"ergate.jdbc.max-deliveries", "ergate.jdbc.running-state-delay", "ergate.jdbc.hand-over-delay",
-					"ergate.jdbc.dialect");
+					"ergate.jdbc.dialect", "ergate.jdbc.history.enabled", "ergate.jdbc.history.retention");
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());

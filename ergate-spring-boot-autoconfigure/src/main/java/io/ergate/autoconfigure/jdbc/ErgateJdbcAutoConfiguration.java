@@ -66,6 +66,7 @@ public final class ErgateJdbcAutoConfiguration {
 			.maxPayloadBytes(ergateProperties.getIfAvailable(ErgateProperties::new).maxPayloadBytes())
 			.runningStateDelay(properties.getRunningStateDelay())
 			.handOverDelay(properties.getHandOverDelay())
+			.history(properties.getHistory().isEnabled() ? properties.getHistory().getRetention() : null)
 			.jsonMapper(jobJsonFormat.getIfUnique(() -> JobJsonFormat.DEFAULT)
 				.applyTo(jsonMapper.getIfUnique(JsonMapper::shared)))
 			.build();

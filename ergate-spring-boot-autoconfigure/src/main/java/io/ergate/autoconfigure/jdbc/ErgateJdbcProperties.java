@@ -91,6 +91,8 @@ public class ErgateJdbcProperties implements Validator {
 	 */
 	private @Nullable JdbcDialect dialect = DEFAULTS.dialect();
 
+	private final History history = new History();
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return type == ErgateJdbcProperties.class;
@@ -124,6 +126,9 @@ public class ErgateJdbcProperties implements Validator {
 		}
 		if (properties.getHandOverDelay().isNegative()) {
 			errors.rejectValue("handOverDelay", "min", "must be zero or more");
+		}
+		if (properties.getHistory().getRetention().compareTo(Duration.ofSeconds(1)) < 0) {
+			errors.rejectValue("history.retention", "min", "must be at least 1s");
 		}
 	}
 
@@ -205,6 +210,44 @@ public class ErgateJdbcProperties implements Validator {
 
 	public void setDialect(@Nullable JdbcDialect dialect) {
 		this.dialect = dialect;
+	}
+
+	public History getHistory() {
+		return this.history;
+	}
+
+	/**
+	 * The history of each job's states, for timelines (the dashboard's job page).
+	 */
+	public static class History {
+
+		/**
+		 * Whether the state store keeps every state of each job, with its time, in the job_history table
+		 * (one more row written per state, in the state's transaction).
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long the kept states are kept; older ones are deleted periodically.
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
 	}
 
 	/**
