@@ -28,7 +28,7 @@ class InMemoryStateStoreHistoryTests {
 
 	@Test
 	void keepsEveryStateInOrderWithItsTime() {
-		InMemoryStateStore store = new InMemoryStateStore();
+		InMemoryStateStore store = new InMemoryStateStore(100_000, InMemoryStateStore.DEFAULT_HISTORY_PER_JOB);
 		Instant before = Instant.now().minusMillis(1);
 		store.update(state(0, JobStatus.QUEUED, "one"));
 		store.updateIf(state(0, JobStatus.RUNNING, "one"), (recorded) -> true);
@@ -67,7 +67,7 @@ class InMemoryStateStoreHistoryTests {
 
 	@Test
 	void theEngineRecordsEachStepOfAJob() throws Exception {
-		InMemoryStateStore store = new InMemoryStateStore();
+		InMemoryStateStore store = new InMemoryStateStore(100_000, InMemoryStateStore.DEFAULT_HISTORY_PER_JOB);
 		Object id;
 		try (Ergate ergate = new Ergate(new InMemoryJobQueue(), store)) {
 			ergate.registerWorkflow(Workflow.builder("two_steps")

@@ -92,7 +92,8 @@ public final class ErgateAutoConfiguration {
 		logger.warn("Ergate is using an in-memory state store because the application declares no StateStore "
 				+ "bean: the state of every job is lost when the application stops. "
 				+ "For durable job states declare a StateStore bean (for example from ergate-jdbc).");
-		return new InMemoryStateStore(properties.getInMemory().getMaxFinishedJobs());
+		return new InMemoryStateStore(properties.getInMemory().getMaxFinishedJobs(),
+				properties.getInMemory().getHistoryPerJob());
 	}
 
 	/**

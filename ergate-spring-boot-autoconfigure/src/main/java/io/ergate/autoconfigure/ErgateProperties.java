@@ -112,6 +112,9 @@ public class ErgateProperties implements Validator {
 			errors.rejectValue("worker.backoff.max", "min",
 					"must be at least ergate.worker.backoff.initial (" + backoff.getInitial() + ")");
 		}
+		if (properties.getInMemory().getHistoryPerJob() < 0) {
+			errors.rejectValue("inMemory.historyPerJob", "min", "must be 0 or more (0 keeps no history)");
+		}
 		if (properties.getInMemory().getMaxFinishedJobs() < 1) {
 			errors.rejectValue("inMemory.maxFinishedJobs", "min", "must be 1 or more");
 		}
@@ -348,6 +351,20 @@ public class ErgateProperties implements Validator {
 
 		public void setMaxFinishedJobs(int maxFinishedJobs) {
 			this.maxFinishedJobs = maxFinishedJobs;
+		}
+
+		/**
+		 * How many states of each job the in-memory state store keeps for the dashboard's timeline
+		 * (the first and the latest ones); 0 keeps none, which is faster.
+		 */
+		private int historyPerJob = 32; // InMemoryStateStore.DEFAULT_HISTORY_PER_JOB, written out for the metadata
+
+		public int getHistoryPerJob() {
+			return this.historyPerJob;
+		}
+
+		public void setHistoryPerJob(int historyPerJob) {
+			this.historyPerJob = historyPerJob;
 		}
 
 	}

@@ -36,7 +36,8 @@ class ConfigurationMetadataTests {
 					"ergate.worker.thread-name-prefix", "ergate.worker.virtual-threads", "ergate.worker.auto-startup",
 					"ergate.worker.phase", "ergate.worker.shutdown-timeout", "ergate.worker.backoff.initial",
 					"ergate.worker.backoff.max", "ergate.worker.poison-attempts", "ergate.worker.on-fatal-error",
-					"ergate.max-payload-size", "ergate.in-memory.max-finished-jobs", "ergate.json.status-format",
+					"ergate.max-payload-size", "ergate.in-memory.max-finished-jobs",
+					"ergate.in-memory.history-per-job", "ergate.json.status-format",
 					"ergate.json.status-numbering", "ergate.retry.max-attempts", "ergate.retry.initial-delay",
 					"ergate.retry.multiplier", "ergate.retry.max-delay", "ergate.retry.jitter", "ergate.retry.retry-on",
 					"ergate.retry.no-retry-on", "ergate.step.default-timeout", "ergate.worker.interrupt-on-cancel",
@@ -49,6 +50,10 @@ class ConfigurationMetadataTests {
 					"ergate.jdbc.lease-duration", "ergate.jdbc.poll-interval", "ergate.jdbc.listen-notify",
 					"ergate.jdbc.max-deliveries", "ergate.jdbc.running-state-delay", "ergate.jdbc.hand-over-delay",
 					"ergate.jdbc.dialect", "ergate.jdbc.history.enabled", "ergate.jdbc.history.retention");
+		assertThat(properties).filteredOn((property) -> "ergate.in-memory.history-per-job".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat(property.get("defaultValue"))
+				.isEqualTo(io.ergate.memory.InMemoryStateStore.DEFAULT_HISTORY_PER_JOB));
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());
