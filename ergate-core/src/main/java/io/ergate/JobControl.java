@@ -128,7 +128,7 @@ final class JobControl {
 	/** A step of this process running the job sees the cancel at once, not at the next check. */
 	private void tellLocalStep(Object id) {
 		for (WorkerLoop loop : this.workers.loops) {
-			StepRun run = loop.running;
+			StepRun run = loop.running();
 			if (run != null && id.equals(run.job().id())) {
 				run.cancelRequested = true;
 				if (this.runner.watch.interruptsOnCancel()) {

@@ -139,7 +139,7 @@ final class JobRunner {
 		Duration timeout = workflow.timeout(index);
 		boolean interruptible = timeout != null || this.watch.interruptsOnCancel();
 		StepRun run = new StepRun(running, stepName, this.binder);
-		loop.running = run;
+		loop.running(run);
 		ScheduledFuture<?> timer = (timeout != null) ? this.watch.time(run, timeout) : null;
 		try (run) {
 			value = invoke(workflow, index, run, 0);
@@ -152,7 +152,7 @@ final class JobRunner {
 		}
 		finally {
 			run.ended(interruptible);
-			loop.running = null;
+			loop.running(null);
 			if (timer != null) {
 				this.watch.ended(run, timer);
 			}

@@ -146,7 +146,7 @@ final class StepWatch {
 		Function<Object, Optional<Job>> recorded = this.recorded;
 		long now = System.nanoTime();
 		for (WorkerLoop loop : pool.loops) {
-			StepRun run = loop.running;
+			StepRun run = loop.running();
 			Object id = (run != null) ? run.job().id() : null;
 			if (run == null || id == null || run.cancelRequested
 					|| now - run.startedNanos < this.checkInterval.toNanos()) {
@@ -154,7 +154,7 @@ final class StepWatch {
 			}
 			try {
 				Job job = recorded.apply(id).orElse(null);
-				if (job != null && job.status() == JobStatus.CANCELLING && loop.running == run) {
+				if (job != null && job.status() == JobStatus.CANCELLING && loop.running() == run) {
 					run.cancelRequested = true;
 					logger.info("Job {} is being cancelled: step \"{}\" is told{}", id, run.stepName(),
 							this.interruptOnCancel ? " and its thread interrupted" : "");

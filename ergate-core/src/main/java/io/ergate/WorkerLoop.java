@@ -1,5 +1,7 @@
 package io.ergate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -46,8 +48,31 @@ final class WorkerLoop implements Runnable {
 
 	private volatile @Nullable Thread thread;
 
-	/** The step this loop runs now, for the {@link StepWatch}; null between steps. */
-	volatile @Nullable StepRun running;
+	/**
+	 * The step this loop runs now, for the {@link StepWatch}; null between steps. Written with release
+	 * semantics only (no full fence on the step path), read with acquire by {@link #running()}.
+	 */
+	@SuppressWarnings("unused")
+	private @Nullable StepRun running;
+
+	private static final VarHandle RUNNING;
+
+	static {
+		try {
+			RUNNING = MethodHandles.lookup().findVarHandle(WorkerLoop.class, "running", StepRun.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	void running(@Nullable StepRun run) {
+		RUNNING.setRelease(this, run);
+	}
+
+	@Nullable StepRun running() {
+		return (StepRun) RUNNING.getAcquire(this);
+	}
 
 	/** Set by {@link Ergate#stop}: this loop takes no more jobs, whatever a later start does. */
 	private volatile boolean stopRequested;
