@@ -129,12 +129,7 @@ final class JobRunner {
 		Object value = null;
 		Throwable thrown = null;
 		if (MDC_ENABLED) {
-			MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
-			MDC.put(MDC_WORKFLOW, workflow.name());
-			MDC.put(MDC_STEP, stepName);
-			if (running.attempt() > 1) {
-				MDC.put(MDC_ATTEMPT, Integer.toString(running.attempt()));
-			}
+			putMdc(running, workflow.name(), stepName);
 		}
 		Duration timeout = workflow.timeout(index);
 		boolean interruptible = timeout != null || this.watch.interruptsOnCancel();
@@ -157,15 +152,40 @@ final class JobRunner {
 				this.watch.ended(run, timer);
 			}
 			if (MDC_ENABLED) {
-				MDC.remove(MDC_JOB_ID);
-				MDC.remove(MDC_WORKFLOW);
-				MDC.remove(MDC_STEP);
-				if (running.attempt() > 1) {
-					MDC.remove(MDC_ATTEMPT);
-				}
+				removeMdc(running);
 			}
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - run.startedNanos);
+		if (run.cancelRequested || run.timedOut) {
+			interrupted(delivery, workflow, running, index, value, thrown, duration, run, timeout);
+			return;
+		}
+		next(delivery, workflow, running, index, value, thrown, duration);
+	}
+
+	private static void putMdc(Job running, String workflowName, String stepName) {
+		MDC.put(MDC_JOB_ID, String.valueOf(running.id()));
+		MDC.put(MDC_WORKFLOW, workflowName);
+		MDC.put(MDC_STEP, stepName);
+		if (running.attempt() > 1) {
+			MDC.put(MDC_ATTEMPT, Integer.toString(running.attempt()));
+		}
+	}
+
+	private static void removeMdc(Job running) {
+		MDC.remove(MDC_JOB_ID);
+		MDC.remove(MDC_WORKFLOW);
+		MDC.remove(MDC_STEP);
+		if (running.attempt() > 1) {
+			MDC.remove(MDC_ATTEMPT);
+		}
+	}
+
+	/** A step that saw its job's cancel, or ran past its timeout (off the common path). */
+	private void interrupted(JobDelivery delivery, RegisteredWorkflow workflow, Job running, int index,
+			@Nullable Object value, @Nullable Throwable thrown, Duration duration, StepRun run,
+			@Nullable Duration timeout) {
+		String stepName = workflow.stepName(index);
 		if (run.cancelRequested && thrown != null && StepOutcome.of(thrown) == StepOutcome.FAILED) {
 			// the step stopped because of the cancel (interrupted, say): the job is cancelled, not failed
 			Job cancelled = running.stopped(JobStatus.CANCELLED, stepName, "Cancelled while step \"" + stepName
@@ -174,14 +194,15 @@ final class JobRunner {
 					running);
 			return;
 		}
+		Throwable outcome = thrown;
 		if (run.timedOut && timeout != null) {
 			StepTimeoutException timedOut = new StepTimeoutException(workflow.name(), stepName, timeout);
 			if (thrown != null) {
 				timedOut.initCause(thrown);
 			}
-			thrown = timedOut;
+			outcome = timedOut;
 		}
-		next(delivery, workflow, running, index, value, thrown, duration);
+		next(delivery, workflow, running, index, value, outcome, duration);
 	}
 
 	private @Nullable Object invoke(RegisteredWorkflow workflow, int index, StepRun run, int interceptor)
