@@ -13,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.JobStatus;
+import io.ergate.contract.FailureCrashWorkflows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ class PostgresFailureCrashTests {
 		this.prefix = TestDatabases.uniquePrefix("fcrash");
 		this.options = PostgresCrashTests.options(this.prefix);
 		JdbcSchema.initialize(this.dataSource, this.options);
-		execute("CREATE TABLE " + this.prefix + "runs (job_id VARCHAR(64) NOT NULL, step VARCHAR(8) NOT NULL, "
-				+ "phase VARCHAR(8) NOT NULL, pid BIGINT NOT NULL)");
+		execute(FailureCrashWorkflows.createRunsTable(this.prefix));
 	}
 
 	@AfterEach

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import io.ergate.Ergate;
 import io.ergate.Job;
 import io.ergate.JobStatus;
+import io.ergate.contract.FailureCrashWorkflows;
 import io.ergate.jdbc.JdbcOptions;
 import io.ergate.jdbc.JdbcSchema;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +45,7 @@ class FailureCrashTests {
 	@BeforeEach
 	void createTables() throws Exception {
 		JdbcSchema.initialize(this.dataSource, JdbcOptions.builder().tablePrefix(this.prefix).build());
-		execute("CREATE TABLE " + this.prefix + "runs (job_id VARCHAR(64) NOT NULL, step VARCHAR(8) NOT NULL, "
-				+ "pid BIGINT NOT NULL)");
+		execute(FailureCrashWorkflows.createRunsTable(this.prefix));
 	}
 
 	@AfterEach
